@@ -32,7 +32,7 @@ export function main(argv: string[]): number {
 function asmCommand(args: string[]): number {
   const files: string[] = [];
   let out = 'a.out';
-  let bits: 32 | 64 = 64;
+  let bits: 32 | 64 | undefined;
   const includePaths: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i];

@@ -64,12 +64,26 @@ export function parseSource(file: string, text: string, reader: SourceReader, bi
   return syntaxOf(file) === 'nasm' ? parseNasm(file, text, reader, { bits }) : parseGas(file, text, reader, { bits });
 }
 
+/**
+ * A program is 32-bit when every source starts (before any code or data) with `.code32` or
+ * `bits 32`, as a user who writes that at the top means an i386 program.
+ */
+function startsIn32Bit(parsed: ParsedSource[]): boolean {
+  return parsed.length > 0 && parsed.every((p) => {
+    for (const st of p.stmts) {
+      if (st.kind === 'bits') return st.bits === 32;
+      if (st.kind === 'insn' || st.kind === 'data' || st.kind === 'space' || st.kind === 'times') return false;
+    }
+    return false;
+  });
+}
+
 /** Assembles and links: all errors of all files are returned, sorted by file and line. */
 export function assembleProgram(inputs: SourceInput[], opts: AssembleOptions = {}): AssembleResult {
-  const bits = opts.bits ?? 64;
   const reader = opts.reader ?? fileReader(opts.includePaths);
   const diagnostics: Diagnostic[] = [];
   const objects: ObjectFile[] = [];
+  const texts: { path: string; text: string }[] = [];
   for (const input of inputs) {
     let text = input.text;
     if (text === undefined) {
@@ -80,7 +94,15 @@ export function assembleProgram(inputs: SourceInput[], opts: AssembleOptions = {
         continue;
       }
     }
-    const parsed = parseSource(input.path, text, reader, bits);
+    texts.push({ path: input.path, text });
+  }
+  let bits = opts.bits ?? 64;
+  let parsedAll = texts.map((t) => parseSource(t.path, t.text, reader, bits));
+  if (opts.bits === undefined && startsIn32Bit(parsedAll)) {
+    bits = 32;
+    parsedAll = texts.map((t) => parseSource(t.path, t.text, reader, bits));
+  }
+  for (const parsed of parsedAll) {
     const { object, diagnostics: d } = assembleObject(parsed, bits);
     diagnostics.push(...d);
     objects.push(object);
