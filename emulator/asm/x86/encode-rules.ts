@@ -17,7 +17,7 @@ const ALIAS: Record<string, string> = {
   ud2a: 'ud2',
   int1: 'int1',
   icebp: 'int1',
-  wait: 'fwait',
+  fwait: 'wait',
 };
 
 /** Maps Intel spelling variants to the iced-x86 mnemonic the table is indexed by. */
@@ -47,6 +47,8 @@ export function sizeDefault(mnemonic: string, forms: OpForm[], bitness: number):
     const want = bitness === 16 ? 16 : bitness === 32 ? 32 : 64;
     return { size: sizes.includes(want) ? want : sizes[sizes.length - 1], warn: false };
   }
+  // The x87 environment forms follow the mode's operand size (32-bit in long mode), silently.
+  if (/^f(n?stenv|ldenv|n?save|rstor)$/.test(mnemonic)) return { size: bitness === 16 ? 16 : 32, warn: false };
   const sse = forms.some((f) => f.name.includes('xmm') || f.name.includes('ymm'));
   if (mnemonic.startsWith('f') && !sse) return { size: sizes[0], warn: true };
   return { size: sizes.includes(32) ? 32 : sizes[0], warn: !sse };
@@ -72,4 +74,38 @@ export function orderPrefixes(bytes: Uint8Array, _bitness: number): Uint8Array {
   const pre = Array.from(bytes.subarray(0, n)).sort((a, b) => RANK[a] - RANK[b]);
   bytes.set(pre, 0);
   return bytes;
+}
+
+// Unsuffixed spellings whose iced mnemonic is the 16-bit form; GNU as means the mode's default.
+const BITNESS_DEFAULT: Record<string, Partial<Record<number, string>>> = {
+  pushf: { 32: 'pushfd', 64: 'pushfq' },
+  popf: { 32: 'popfd', 64: 'popfq' },
+  iret: { 32: 'iretd', 64: 'iretd' },
+  pusha: { 32: 'pushad' },
+  popa: { 32: 'popad' },
+};
+
+/** The mnemonic an unsuffixed `pushf`/`iret`/... means in `bitness`. */
+export function bitnessDefault(mnemonic: string, opSize: number, bitness: number): string {
+  return (!opSize && BITNESS_DEFAULT[mnemonic]?.[bitness]) || mnemonic;
+}
+
+const CMP_PREDICATES = ['eq', 'lt', 'le', 'unord', 'neq', 'nlt', 'nle', 'ord', 'eq_uq', 'nge', 'ngt', 'false', 'neq_oq', 'ge', 'gt', 'true',
+  'eq_os', 'lt_oq', 'le_oq', 'unord_s', 'neq_us', 'nlt_uq', 'nle_uq', 'ord_s', 'eq_us', 'nge_uq', 'ngt_uq', 'false_os', 'neq_os', 'ge_oq', 'gt_oq', 'true_us'];
+
+/** `cmpltps` -> `cmpps` with predicate 1 (and the AVX `vcmp...` spellings, which have 32 predicates). */
+export function cmpPseudo(mnemonic: string): { mnemonic: string; predicate: number } | undefined {
+  const m = /^(v?)cmp([a-z_]+)(ps|pd|ss|sd)$/.exec(mnemonic);
+  if (!m) return undefined;
+  const i = CMP_PREDICATES.indexOf(m[2]);
+  if (i < 0 || (i >= 8 && !m[1])) return undefined;
+  return { mnemonic: `${m[1]}cmp${m[3]}`, predicate: i };
+}
+
+/** x87 arithmetic whose AT&T spelling with a st(i) destination means the reverse operation (GNU as's SYSV386_COMPAT). */
+const X87_REVERSED: Record<string, string> = {
+  fsub: 'fsubr', fsubr: 'fsub', fdiv: 'fdivr', fdivr: 'fdiv', fsubp: 'fsubrp', fsubrp: 'fsubp', fdivp: 'fdivrp', fdivrp: 'fdivp',
+};
+export function x87AttReversed(mnemonic: string): string | undefined {
+  return X87_REVERSED[mnemonic];
 }

@@ -4,12 +4,13 @@
 // form GNU as lists first), encode it with iced's Encoder and patch fields that need relocations.
 
 import { Encoder, Instruction, OpCodeOperandKind as K, OpKind, Register } from 'iced-x86';
-import { AsmError, Insn } from '../ir';
-import { Expr } from '../expr';
+import { AsmError, Insn, Operand } from '../ir';
+import { Expr, num } from '../expr';
 import { formTable, OpForm } from './optable';
-import { accepts, fixedRegOf, IMM_KINDS, immFieldSize, MatchCtx, NEAR_BRANCH, prepareMem, Prepared, SHORT_BRANCH, STRING_KINDS } from './match';
-import { regInfo } from './registers';
-import { normalizeMnemonic, orderPrefixes, sizeDefault, truncationWarning } from './encode-rules';
+import { accepts, fixedRegOf, IMM_KINDS, immFieldSize, immFits, MatchCtx, NEAR_BRANCH, prepareMem, Prepared, SHORT_BRANCH, STRING_KINDS } from './match';
+import { regInfo, resizeGpr } from './registers';
+import { nasmPrefixOrder, nasmRewrite } from './nasm-rewrite';
+import { bitnessDefault, cmpPseudo, normalizeMnemonic, x87AttReversed, orderPrefixes, sizeDefault, truncationWarning } from './encode-rules';
 
 export interface EncodeEnv {
   bitness: 16 | 32 | 64;
@@ -51,6 +52,7 @@ function encoderFor(bitness: number): Encoder {
 /** True if `name` is an Intel mnemonic (or alias) the encoder knows in some mode. */
 export function isKnownMnemonic(name: string): boolean {
   const n = normalizeMnemonic(name);
+  if (n === 'movabs' || cmpPseudo(n)) return true;
   return formTable(64).has(n) || formTable(32).has(n) || formTable(16).has(n);
 }
 
@@ -90,16 +92,35 @@ function align(form: OpForm, ps: Prepared[], ctx: MatchCtx): Assignment | undefi
 
 /** Encodes one instruction; throws AsmError (without loc: the caller fills it). */
 export function encodeInsn(insn: Insn, env: EncodeEnv): Encoded {
-  // NASM-REWRITE HOOK: when ./nasm-rewrite exports nasmRewrite, wire it here:
-  // if (insn.syntax === 'nasm') insn = nasmRewrite(insn);
-  let mnemonic = normalizeMnemonic(insn.mnemonic);
+  if (insn.syntax !== 'nasm') return encodeGas(insn, env);
+  // NASM chooses differently from GNU as in a few places: say so as IR rewrites, then reorder
+  // the legacy prefixes the way NASM writes them (same count, so fixup offsets stay).
+  const enc = encodeGas(nasmRewrite(insn, env.bitness, env.resolve), env);
+  return { ...enc, bytes: nasmPrefixOrder(enc.bytes, env.bitness) };
+}
+
+function encodeGas(insn: Insn, env: EncodeEnv): Encoded {
+  let mnemonic = bitnessDefault(normalizeMnemonic(insn.mnemonic), insn.opSize, env.bitness);
   const movabs = mnemonic === 'movabs';
   if (movabs) mnemonic = 'mov';
   const table = formTable(env.bitness);
-  const forms = table.get(mnemonic);
-  if (!forms) throw new AsmError(`no such instruction: \`${insn.mnemonic}'`);
-
   let operands = insn.operands;
+  const cmp = table.has(mnemonic) ? undefined : cmpPseudo(mnemonic);
+  if (cmp) {
+    // `cmpltps` is `cmpps` with the predicate as the trailing immediate.
+    mnemonic = cmp.mnemonic;
+    operands = [...operands, { kind: 'imm', expr: num(cmp.predicate) }];
+  }
+  const reversed = insn.syntax === 'att' ? x87AttReversed(mnemonic) : undefined;
+  if (reversed) {
+    const stDest = operands.length === 2 && operands[0].kind === 'reg' && /^st[1-7]$/.test(operands[0].reg);
+    if (stDest || (mnemonic.endsWith('p') && operands.length <= 1)) mnemonic = reversed;
+  }
+  const forms = special(mnemonic, operands, table.get(mnemonic), env.bitness);
+  if (!forms) throw new AsmError(`no such instruction: \`${insn.mnemonic}'`);
+  operands = forms.operands;
+  const ignoreOpSize = forms.ignoreOpSize;
+
   // `imul $3, %eax` is the three-operand form with the register as both destination and source.
   if (mnemonic === 'imul' && operands.length === 2 && operands[1].kind === 'imm') operands = [operands[0], operands[0], operands[1]];
   const ps: Prepared[] = operands.map((op) => {
@@ -115,53 +136,85 @@ export function encodeInsn(insn: Insn, env: EncodeEnv): Encoded {
     }
     return p;
   });
+  // GNU as writes `int $3` as the one-byte int3 (NASM keeps cd 03).
+  if (insn.syntax !== 'nasm' && mnemonic === 'int' && ps.length === 1 && ps[0].imm?.kind === 'const' && ps[0].imm.value === 3n) {
+    return encodeInsn({ ...insn, mnemonic: 'int3', operands: [] }, env);
+  }
 
   // Direct branches: relaxation is the driver's; the form follows from the target.
   if (!insn.indirect && !insn.far && ps.length === 1 && ps[0].op.kind === 'imm') {
-    const branchForms = forms.filter((f) => f.kinds.length === 1 && (SHORT_BRANCH.has(f.kinds[0]) || NEAR_BRANCH.has(f.kinds[0])));
+    const branchForms = forms.forms.filter((f) => f.kinds.length === 1 && (SHORT_BRANCH.has(f.kinds[0]) || NEAR_BRANCH.has(f.kinds[0])));
     if (branchForms.length) return encodeBranch(insn, mnemonic, branchForms, ps[0], env);
   }
 
-  const candidates: Candidate[] = [];
-  let countOk = false;
-  for (const form of forms) {
-    if (movabs && !form.kinds.some((k) => k === K.imm64 || k === K.mem_offs)) continue;
-    if (insn.opSize && form.sizeKey && form.sizeKey !== insn.opSize) continue;
-    if (form.kinds.length >= ps.length) countOk = true;
-    const ctx: MatchCtx = { bitness: env.bitness, movabs, sizeKey: form.sizeKey };
-    const assign = align(form, ps, ctx);
-    if (assign) candidates.push({ form, assign });
+  // The choice depends only on the operands' shape: cache it so a hit costs one iced encode.
+  const key = shapeKey(env.bitness, mnemonic, movabs, insn, ps);
+  // Identical operand values give identical bytes (nothing here depends on the address): reuse them.
+  const exactKey = key + valuesKey(ps);
+  const memo = resultMemo.get(exactKey);
+  if (memo) return fromMemo(memo, ps);
+  const hit = choiceCache.get(key);
+  let chosen: Candidate[];
+  let sizeWarn = false;
+  if (hit) {
+    chosen = [hit.choice];
+    sizeWarn = hit.sizeWarn;
+  } else {
+    const candidates: Candidate[] = [];
+    let countOk = false;
+    for (const form of forms.forms) {
+      if (movabs && !form.kinds.some((k) => k === K.imm64 || k === K.mem_offs)) continue;
+      if (insn.opSize && !ignoreOpSize && form.sizeKey && form.sizeKey !== insn.opSize) continue;
+      if (form.kinds.length >= ps.length) countOk = true;
+      const ctx: MatchCtx = { bitness: env.bitness, movabs, sizeKey: form.sizeKey };
+      const assign = align(form, ps, ctx);
+      if (assign) candidates.push({ form, assign });
+    }
+    if (!candidates.length) throw mismatchError(insn, mnemonic, forms.forms, ps, env, countOk);
+    chosen = candidates;
+    const sizes = new Set(candidates.map((c) => c.form.sizeKey));
+    if (sizes.size > 1 && (!insn.opSize || ignoreOpSize)) {
+      const d = sizeDefault(mnemonic, candidates.map((c) => c.form), env.bitness);
+      chosen = candidates.filter((c) => c.form.sizeKey === d.size);
+      sizeWarn = d.warn;
+    }
   }
-  if (!candidates.length) throw mismatchError(insn, mnemonic, forms, ps, env, countOk);
-
   const warnings: string[] = [];
-  let chosen = candidates;
-  const sizes = new Set(candidates.map((c) => c.form.sizeKey));
-  if (sizes.size > 1 && !insn.opSize) {
-    const d = sizeDefault(mnemonic, candidates.map((c) => c.form), env.bitness);
-    chosen = candidates.filter((c) => c.form.sizeKey === d.size);
-    if (d.warn) warnings.push(`no instruction mnemonic suffix given and no register operands; using default for \`${insn.mnemonic}'`);
-  }
+  if (sizeWarn) warnings.push(`no instruction mnemonic suffix given and no register operands; using default for \`${insn.mnemonic}'`);
 
   let best: Built | undefined;
+  let bestForm: OpForm | undefined;
   let lastError: unknown;
   for (const c of chosen) {
     try {
       const b = build(c, ps, insn, env);
-      if (!best || b.bytes.length < best.bytes.length) best = b;
+      // On equal length GNU as prefers the sign-extended imm8 form (`add $1,%ax`: 66 83 c0 01, not 66 05).
+      if (!best || b.bytes.length < best.bytes.length || (b.bytes.length === best.bytes.length && hasImm8s(c.form) && !hasImm8s(bestForm!))) {
+        best = b;
+        bestForm = c.form;
+      }
     } catch (e) {
       if (e instanceof AsmError) throw e;
       lastError = e;
     }
   }
   if (!best) throw icedError(ps, lastError, insn);
+  if (!hit) {
+    if (choiceCache.size > 50000) choiceCache.clear();
+    choiceCache.set(key, { choice: chosen.find((c) => c.form === bestForm)!, sizeWarn });
+  }
   for (const w of best.warnings) warnings.push(w);
-  return { bytes: best.bytes, fixups: best.fixups, ...(warnings.length ? { warnings } : {}) };
+  const result: Encoded = { bytes: best.bytes, fixups: best.fixups, ...(warnings.length ? { warnings } : {}) };
+  if (resultMemo.size > 100000) resultMemo.clear();
+  resultMemo.set(exactKey, { bytes: best.bytes.slice(), fixups: best.fixups.map((f) => ({ ...f })), sources: best.sources, warnings });
+  return result;
 }
 
 interface Built {
   bytes: Uint8Array;
   fixups: Fixup[];
+  /** Operand index each fixup's expression comes from. */
+  sources: number[];
   warnings: string[];
 }
 
@@ -172,7 +225,7 @@ function build(c: Candidate, ps: Prepared[], insn: Insn, env: EncodeEnv): Built 
   const { form, assign } = c;
   const ins = Instruction.create(form.code);
   const warnings: string[] = [];
-  const patches: { which: 'disp' | 'imm' | 'imm2'; fix?: Omit<Fixup, 'offset' | 'size'>; size?: 1 | 2 | 4 | 8; raw?: bigint }[] = [];
+  const patches: { which: 'disp' | 'imm' | 'imm2'; fix?: Omit<Fixup, 'offset' | 'size'>; size?: 1 | 2 | 4 | 8; raw?: bigint; src?: number }[] = [];
   let immCount = 0;
   try {
     applyPrefixes(ins, insn);
@@ -196,7 +249,7 @@ function build(c: Candidate, ps: Prepared[], insn: Insn, env: EncodeEnv): Built 
         } else {
           const size = immFieldSize(k)!;
           ins.setImmediateU64(i, size === 1 ? 0x12n : size === 2 ? 0x1234n : PLACEHOLDER32);
-          patches.push({ which, size, fix: { pcrel: false, signed: k === K.imm32sex64, expr: (p.op as { expr: Expr }).expr } });
+          patches.push({ which, size, src: assign[i], fix: { pcrel: false, signed: k === K.imm32sex64, expr: (p.op as { expr: Expr }).expr } });
         }
         continue;
       }
@@ -223,7 +276,7 @@ function build(c: Candidate, ps: Prepared[], insn: Insn, env: EncodeEnv): Built 
       }
       // Memory.
       ins.setOpKind(i, OpKind.Memory);
-      patches.push(...setMemory(ins, p!, k === K.mem_offs, env.bitness));
+      for (const pt of setMemory(ins, p!, k === K.mem_offs, env.bitness)) patches.push({ ...pt, src: assign[i] });
     }
     const enc = encoderFor(env.bitness);
     let buf: Uint8Array;
@@ -235,6 +288,7 @@ function build(c: Candidate, ps: Prepared[], insn: Insn, env: EncodeEnv): Built 
       throw e;
     }
     const fixups: Fixup[] = [];
+    const sources: number[] = [];
     if (patches.length) {
       const co = enc.getConstantOffsets();
       const offs = {
@@ -249,6 +303,7 @@ function build(c: Candidate, ps: Prepared[], insn: Insn, env: EncodeEnv): Built 
         else {
           writeLE(buf, off, sz, 0n);
           fixups.push({ offset: off, size: (pt.size ?? sz) as 1 | 2 | 4 | 8, ...pt.fix! });
+          sources.push(pt.src!);
         }
       }
     }
@@ -259,9 +314,9 @@ function build(c: Candidate, ps: Prepared[], insn: Insn, env: EncodeEnv): Built 
       out.set(extra);
       out.set(ordered, extra.length);
       for (const f of fixups) f.offset += extra.length;
-      return { bytes: out, fixups, warnings };
+      return { bytes: out, fixups, sources, warnings };
     }
-    return { bytes: ordered, fixups, warnings };
+    return { bytes: ordered, fixups, sources, warnings };
   } finally {
     ins.free();
   }
@@ -373,8 +428,16 @@ function setMemory(ins: Instruction, p: Prepared, moffs: boolean, bitness: numbe
 
 /** jmp/jcc/call/loop to a direct target. */
 function encodeBranch(insn: Insn, mnemonic: string, forms: OpForm[], p: Prepared, env: EncodeEnv): Encoded {
-  const short = forms.find((f) => SHORT_BRANCH.has(f.kinds[0]) && (!insn.opSize || !f.sizeKey || f.sizeKey === insn.opSize));
-  const near = forms.find((f) => NEAR_BRANCH.has(f.kinds[0]) && (!insn.opSize || !f.sizeKey || f.sizeKey === insn.opSize));
+  // Branch forms exist per operand size (o16 jmp rel16 is valid in 64-bit mode); GNU as uses the
+  // mode's size unless a suffix says otherwise. loop/jrcxz forms have no operand size.
+  const want = insn.opSize || env.bitness;
+  const counter = env.bitness === 64 ? 'RCX' : env.bitness === 32 ? 'ECX' : 'CX';
+  const addrOk = (f: OpForm): boolean => !/_(R|E)?CX$/.test(f.name) || f.name.endsWith(`_${counter}`);
+  const pick = (set: Set<number>): OpForm | undefined =>
+    forms.find((f) => set.has(f.kinds[0]) && addrOk(f) && f.sizeKey === want) ??
+    forms.find((f) => set.has(f.kinds[0]) && addrOk(f) && !f.sizeKey);
+  const short = pick(SHORT_BRANCH);
+  const near = pick(NEAR_BRANCH);
   const target = p.imm!;
   const expr = (p.op as { expr: Expr }).expr;
   const encodeForm = (f: OpForm): Uint8Array => {
@@ -430,7 +493,12 @@ const SUFFIX: Record<number, string> = { 8: 'b', 16: 'w', 32: 'l', 64: 'q' };
 /** GNU as's wording for an instruction no form accepts. */
 function mismatchError(insn: Insn, mnemonic: string, forms: OpForm[], ps: Prepared[], env: EncodeEnv, countOk: boolean): AsmError {
   const name = insn.syntax === 'att' && mnemonic === 'movzx' ? 'movzb' : mnemonic;
-  if (!forms.some((f) => f.kinds.length >= ps.length && f.kinds.length - ps.length <= 2)) return new AsmError(`number of operands mismatch for \`${name}'`);
+  const countFits = (f: OpForm): boolean => {
+    const str = f.kinds.some((k) => STRING_KINDS.has(k));
+    const implicit = (k: number): boolean => STRING_KINDS.has(k) || ST_KINDS.has(k) || (str && ACCUMULATORS.has(k)) || k === K.imm8_const_1 || k === K.sti_opcode;
+    return f.kinds.length === ps.length || (f.kinds.length > ps.length && f.kinds.filter(implicit).length >= f.kinds.length - ps.length);
+  };
+  if (!forms.some(countFits)) return new AsmError(`number of operands mismatch for \`${name}'`);
   const fitsUnsized = forms.some((f) => align(f, ps, { bitness: env.bitness, movabs: false, sizeKey: f.sizeKey }));
   if (insn.syntax === 'att' && insn.opSize && fitsUnsized) {
     // A suffix that contradicts a register: GNU as names the register (last AT&T operand first).
@@ -453,4 +521,97 @@ function icedError(ps: Prepared[], e: unknown, insn: Insn): AsmError {
   const high = ps.find((p) => p.reg?.high8);
   if (high) return new AsmError(`can't encode register '%${high.reg!.name}' in an instruction requiring REX prefix.`);
   return new AsmError(`cannot encode \`${insn.mnemonic}': ${e instanceof Error ? e.message : String(e)}`);
+}
+
+const IMM8S = new Set<number>([K.imm8sex16, K.imm8sex32, K.imm8sex64]);
+function hasImm8s(f: OpForm): boolean {
+  return f.kinds.some((k) => IMM8S.has(k));
+}
+
+/** Selector loads that GNU as encodes without an operand-size prefix whatever the register width. */
+const SELECTOR_LOADS = new Set(['ltr', 'lldt', 'lmsw', 'verr', 'verw']);
+const ACC = new Set(['al', 'ax', 'eax', 'rax']);
+
+/**
+ * Instructions where GNU as deliberately departs from "match the written operands, pick the
+ * shortest": returns the forms to consider and possibly rewritten operands.
+ */
+function special(mnemonic: string, operands: Operand[], forms: OpForm[] | undefined, bitness: number):
+  { forms: OpForm[]; operands: Operand[]; ignoreOpSize: boolean } | undefined {
+  if (!forms) return undefined;
+  const to32 = (o: Operand): Operand => (o.kind === 'reg' && regInfo(o.reg)?.cls === 'gpr' && regInfo(o.reg)!.bits !== 32 ? { kind: 'reg', reg: resizeGpr(o.reg, 32) ?? o.reg } : o);
+  if (SELECTOR_LOADS.has(mnemonic) && operands.length === 1) {
+    // `ltr %ax` is 0f 00 d8: the selector is 16 bits whatever the prefix, so GNU as omits it.
+    return { forms: forms.filter((f) => f.name.endsWith('_r32m16')), operands: operands.map(to32), ignoreOpSize: true };
+  }
+  if (mnemonic === 'mov' && operands.length === 2 && operands.some((o) => o.kind === 'reg' && regInfo(o.reg)?.cls === 'seg')) {
+    const other = operands.find((o) => !(o.kind === 'reg' && regInfo(o.reg)?.cls === 'seg'))!;
+    // Segment register moves: memory is always 16 bits (no 66), and a 64-bit GPR gets no REX.W.
+    if (other.kind === 'mem') return { forms: forms.filter((f) => /r32m16/.test(f.name)), operands, ignoreOpSize: true };
+    if (other.kind === 'reg' && regInfo(other.reg)?.bits === 64) return { forms, operands: operands.map(to32), ignoreOpSize: true };
+  }
+  if (mnemonic === 'xchg' && operands.length === 2) {
+    const [a, b] = operands;
+    // xchg is symmetric: put the accumulator second (90+r form) and memory first (87 /r).
+    const swap = (a.kind === 'reg' && ACC.has(a.reg) && a.reg !== 'al' && !(b.kind === 'reg' && ACC.has(b.reg))) || b.kind === 'mem';
+    let fs = forms;
+    // In 64-bit mode 90 is nop, so `xchg %eax,%eax` must use 87 c0.
+    if (bitness === 64 && a.kind === 'reg' && b.kind === 'reg' && a.reg === 'eax' && b.reg === 'eax') fs = forms.filter((f) => !f.name.endsWith('_EAX'));
+    return { forms: fs, operands: swap ? [b, a] : operands, ignoreOpSize: false };
+  }
+  if ((mnemonic === 'blendvps' || mnemonic === 'blendvpd' || mnemonic === 'pblendvb') && operands.length === 3) {
+    const last = operands[2];
+    // The SSE4.1 forms read xmm0 implicitly; GAS lets AT&T code write it.
+    if (last.kind === 'reg' && last.reg === 'xmm0') return { forms, operands: operands.slice(0, 2), ignoreOpSize: false };
+  }
+  return { forms, operands, ignoreOpSize: false };
+}
+
+const choiceCache = new Map<string, { choice: Candidate; sizeWarn: boolean }>();
+const FIT_KINDS = [K.imm8, K.imm8sex16, K.imm8sex32, K.imm8sex64, K.imm16, K.imm32, K.imm32sex64, K.imm8_const_1];
+
+/** Everything about the operands that can change which form wins (values only through their ranges). */
+function shapeKey(bitness: number, mnemonic: string, movabs: boolean, insn: Insn, ps: Prepared[]): string {
+  let k = `${bitness}|${mnemonic}|${movabs ? 1 : 0}|${insn.opSize}|${insn.syntax}|${insn.indirect ? 'ind' : ''}|${insn.far ? 'far' : ''}|${insn.prefixes.join(',')}`;
+  for (const p of ps) {
+    const op = p.op;
+    if (op.kind === 'reg') k += `|${op.reg}`;
+    else if (op.kind === 'imm') {
+      const r = p.imm!;
+      k += '|i';
+      if (r.kind !== 'const') k += 'r';
+      else for (const f of FIT_KINDS) k += immFits(f, r.value, 0) ? '1' : '0';
+    } else {
+      const d = p.disp!;
+      const dc = d.kind !== 'const' ? 'r' : d.value === 0n ? '0' : d.value >= -128n && d.value <= 127n ? '8' : 'w';
+      k += `|m${op.size}:${op.seg ?? ''}:${op.base ?? ''}:${op.index ?? ''}*${op.scale}:${op.ripRel ? 'rip' : ''}:${dc}`;
+    }
+  }
+  return k;
+}
+
+interface Memo {
+  bytes: Uint8Array;
+  fixups: Fixup[];
+  sources: number[];
+  warnings: string[];
+}
+const resultMemo = new Map<string, Memo>();
+
+/** The constant values of the operands (the shape key already holds everything else). */
+function valuesKey(ps: Prepared[]): string {
+  let k = '';
+  for (const p of ps) {
+    const r = p.op.kind === 'imm' ? p.imm : p.op.kind === 'mem' ? p.disp : undefined;
+    k += r?.kind === 'const' ? `#${r.value}` : '#';
+  }
+  return k;
+}
+
+function fromMemo(m: Memo, ps: Prepared[]): Encoded {
+  const fixups = m.fixups.map((f, i) => {
+    const op = ps[m.sources[i]].op;
+    return { ...f, expr: op.kind === 'imm' ? op.expr : (op as { disp: Expr }).disp };
+  });
+  return { bytes: m.bytes.slice(), fixups, ...(m.warnings.length ? { warnings: m.warnings.slice() } : {}) };
 }

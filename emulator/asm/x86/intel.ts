@@ -34,9 +34,10 @@ export interface IntelInsn extends Insn {
   branchHint?: 'short' | 'near';
 }
 
-const SIZE_KEYWORDS: Record<string, number> = {
-  byte: 8, word: 16, dword: 32, fword: 48, qword: 64, tword: 80, tbyte: 80,
-  oword: 128, xmmword: 128, yword: 256, ymmword: 256, zword: 512, zmmword: 512, mmword: 64,
+// Size keywords in bits; each assembler knows its own spelling (GAS `tbyte ptr`, NASM `tword`).
+const SIZE_KEYWORDS: Record<IntelDialect, Record<string, number>> = {
+  gas: { byte: 8, word: 16, dword: 32, fword: 48, qword: 64, mmword: 64, tbyte: 80, oword: 128, xmmword: 128, ymmword: 256, zmmword: 512 },
+  nasm: { byte: 8, word: 16, dword: 32, qword: 64, tword: 80, oword: 128, yword: 256, zword: 512 },
 };
 
 const PREFIXES: Record<string, string> = {
@@ -207,7 +208,7 @@ class Parser {
       const m = /^([A-Za-z]+)(\s+|(?=[[(]))/.exec(s);
       if (!m) break;
       const w = m[1].toLowerCase();
-      if (w in SIZE_KEYWORDS) size = SIZE_KEYWORDS[w];
+      if (w in SIZE_KEYWORDS[this.dialect]) size = SIZE_KEYWORDS[this.dialect][w];
       else if (w === 'ptr' && this.dialect === 'gas' && size) {
         /* `dword ptr` */
       } else if (w === 'strict' && this.dialect === 'nasm') strict = true;
@@ -309,7 +310,7 @@ class Parser {
           else if (w === 'rel') rel = true;
           else if (w === 'abs') mem.abs = true;
           else if (w === 'nosplit') mem.nosplit = true;
-          else if (w in SIZE_KEYWORDS) mem.dispSize = SIZE_KEYWORDS[w];
+          else if (w in SIZE_KEYWORDS.nasm) mem.dispSize = SIZE_KEYWORDS.nasm[w];
           else break;
           j += m[0].length;
         }
@@ -391,9 +392,7 @@ class Parser {
         scale -= 1;
       }
       if (![1, 2, 4, 8].includes(scale)) this.fail(`scale factor of ${scale} is invalid`, t.at);
-      // GNU as keeps `[rax*1]` an index (SIB, no base); NASM makes it the base unless `nosplit`.
-      const asIndex = t.explicit && (this.dialect === 'gas' || mem.nosplit || scale !== 1);
-      if (!asIndex && !mem.base) mem.base = reg;
+      if (!t.explicit && !mem.base) mem.base = reg;
       else if (!mem.index) {
         mem.index = reg;
         mem.scale = scale as 1 | 2 | 4 | 8;
@@ -402,6 +401,11 @@ class Parser {
       } else {
         this.fail('invalid effective address', t.at);
       }
+    }
+    // A lone `[rax*1]`: GNU as keeps the index (SIB, no base); NASM makes it the base unless `nosplit`.
+    if (this.dialect === 'nasm' && mem.index && !mem.base && mem.scale === 1 && !mem.nosplit) {
+      mem.base = mem.index;
+      delete mem.index;
     }
     // `[rax + rsp]`: rsp cannot be an index, so it becomes the base (both assemblers do this).
     if (mem.index && /^(rsp|esp)$/.test(mem.index) && mem.scale === 1 && mem.base && !/^(rsp|esp)$/.test(mem.base)) {

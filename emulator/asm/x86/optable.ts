@@ -20,7 +20,6 @@ export interface OpForm {
   /** Width in bits of the memory operand, 0 when not fixed. */
   memBits: number;
   vex: boolean;
-  /** Operand kinds for which a reg/mem operand is accepted. */
 }
 
 const GPR_KIND_BITS = new Map<number, number>([
@@ -45,8 +44,8 @@ export function gprKindBits(kind: number): number | undefined {
 const tables = new Map<number, Map<string, OpForm[]>>();
 
 // Decoder-only duplicates of encodings GNU as never emits: `Fcom_st0_sti_DCD0`, `Test_rm8_imm8_F6r1`,
-// `VEX_Vmovss_xmm_xmm_xmm_0F11`, and SAL's /6 alias (GNU as encodes sal as shl, /4).
-const ALTERNATE = /_(?:[0-9A-F]{4}|F[67]r1)$|^Sal_|^Reservednop|^Bndc|_0F0D$/;
+// 486-era cmpxchg, Knights Corner, and SAL's /6 alias (GNU as encodes sal as shl, /4).
+const ALTERNATE = /_(?:D[CDEF][0-9A-F]{2}|F[67]r1)$|^Sal_|^Reservednop|^Bndc|_0F0D$|_KNC_|Undoc|^Cmpxchg486/;
 
 /** The forms of every mnemonic valid in `bitness`, built on first use. */
 export function formTable(bitness: 16 | 32 | 64): Map<string, OpForm[]> {
@@ -73,7 +72,8 @@ export function formTable(bitness: 16 | 32 | 64): Map<string, OpForm[]> {
         const b = GPR_KIND_BITS.get(k);
         if (b !== undefined && k !== K.cl && k !== K.dx) { sizeKey = b; break; }
       }
-      if (sizeKey === 0 && kinds.length > 0 && kinds.every((k) => k === K.mem)) sizeKey = memBits;
+      // Memory-only forms: the operand size when it matters (fldenv m14/m28), else the width (fld m32/m64).
+      if (sizeKey === 0 && kinds.length > 0 && kinds.every((k) => k === K.mem)) sizeKey = o.operandSize || memBits;
       if (sizeKey === 0) sizeKey = o.operandSize;
       const mnemonic = mnemonicNames[o.mnemonic].toLowerCase();
       const form: OpForm = { code, name, mnemonic, kinds, sizeKey, memBits, vex: enc === EncodingKind.VEX };

@@ -63,3 +63,15 @@ add('eip', 'ip', 32, 'EIP');
 export function regInfo(name: string): RegInfo | undefined {
   return table.get(name === 'st' ? 'st0' : name);
 }
+
+/** The same general register at another width (`rax` -> `eax`), or undefined. */
+export function resizeGpr(name: string, bits: 16 | 32 | 64): string | undefined {
+  const rows = [legacy16, legacy32, legacy64];
+  for (const row of rows) {
+    const i = row.indexOf(name);
+    if (i >= 0) return (bits === 16 ? legacy16 : bits === 32 ? legacy32 : legacy64)[i];
+  }
+  const m = /^r(\d+)[dwb]?$/.exec(name);
+  if (m) return `r${m[1]}${bits === 16 ? 'w' : bits === 32 ? 'd' : ''}`;
+  return undefined;
+}
