@@ -1,12 +1,11 @@
 // NASM data declarations (`db dw dd dq dt do`) and reservations (`resb ... reso`): strings padded
 // to a whole number of items, character constants inside expressions, float constants, `?`.
 
-import { DataItem } from '../ir';
+import { AsmError, DataItem } from '../ir';
 import { Expr, ExprError, parseExpr } from '../expr';
 import { stringEnd } from './lexer';
 import { encodeFloat, isFloatLiteral } from './floats';
 import { decodeNasmString } from './strings';
-import { AsmError } from '../ir';
 
 export const DATA_WIDTHS: Record<string, number> = { db: 1, dw: 2, dd: 4, dq: 8, dt: 10, do: 16, dy: 32, dz: 64 };
 export const RES_WIDTHS: Record<string, number> = { resb: 1, resw: 2, resd: 4, resq: 8, rest: 10, reso: 16, resy: 32, resz: 64 };
@@ -58,9 +57,9 @@ export function parseDataItems(text: string, width: number, mapExpr: (e: Expr) =
     }
     if (/^["'`]/.test(p.text) && stringEnd(p.text, 0) === p.text.length) {
       const bytes = decodeNasmString(p.text);
-      const padded = new Uint8Array(Math.max(1, Math.ceil(bytes.length / width)) * width);
+      const padded = new Uint8Array(Math.ceil(bytes.length / width) * width);
       padded.set(bytes);
-      items.push(bytes.length === 0 && width === 1 ? new Uint8Array(0) : padded);
+      items.push(padded);
       continue;
     }
     if (isFloatLiteral(p.text)) {
@@ -69,7 +68,13 @@ export function parseDataItems(text: string, width: number, mapExpr: (e: Expr) =
       continue;
     }
     if (/^["'`]/.test(p.text) && stringEnd(p.text, 0) < 0) throw new ExprError('expression syntax error', p.pos);
-    const r = parseExpr(p.text, 0, 'nasm');
+    let r;
+    try {
+      r = parseExpr(p.text, 0, 'nasm');
+    } catch (e) {
+      if (e instanceof ExprError) throw new ExprError('expression syntax error', p.pos);
+      throw e;
+    }
     if (p.text.slice(r.end).trim() !== '') throw new ExprError('expression syntax error', p.pos + r.end);
     if (width === 10) throw new AsmError('integer supplied as 80-bit data');
     items.push(mapExpr(r.expr));

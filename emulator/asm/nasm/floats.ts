@@ -1,6 +1,6 @@
 // NASM floating-point constants in data (`db` 8-bit, `dw` half, `dd` single, `dq` double,
-// `dt` 80-bit extended, `do` quad): exact decimal/hex parsing into a rational, then
-// round-to-nearest-even into the format, so 80-bit values are right to the last bit.
+// `dt` 80-bit extended, `do` quad): exact decimal/hex parsing into a rational, then rounding
+// to nearest into the format (exact ties down, as NASM does).
 
 interface FloatFormat {
   expBits: number;
@@ -88,12 +88,10 @@ function toRational(s: string): { num: bigint; den: bigint } | undefined {
 
 const bitLength = (v: bigint): number => v.toString(2).length;
 
-/** Divides and rounds to nearest, ties to even. */
+/** Divides and rounds to nearest; an exact tie rounds down, as NASM 2.16 does (not to even). */
 function divRound(num: bigint, den: bigint): bigint {
   const q = num / den;
-  const r2 = (num % den) * 2n;
-  if (r2 > den || (r2 === den && (q & 1n) === 1n)) return q + 1n;
-  return q;
+  return (num % den) * 2n > den ? q + 1n : q;
 }
 
 function roundTo(num: bigint, den: bigint, fmt: FloatFormat): bigint {
@@ -107,16 +105,19 @@ function roundTo(num: bigint, den: bigint, fmt: FloatFormat): bigint {
   let biased = e + bias;
   let mant: bigint;
   if (biased >= 1) {
+    // NASM 2.16's overflow rule, quirk included: only an exponent beyond the all-ones one
+    // overflows to infinity; the all-ones exponent itself is stored (giving NaN patterns).
+    if (biased > maxExp) return infinityBits(fmt);
     const shift = p - 1 - e;
     mant = shift >= 0 ? divRound(num << BigInt(shift), den) : divRound(num, den << BigInt(-shift));
+    const fracMask = (1n << BigInt(fmt.fracBits)) - 1n;
     if (mant >= 1n << BigInt(p)) {
       mant >>= 1n;
       biased++;
+      if (biased > maxExp) return infinityBits(fmt);
     }
-    if (biased >= maxExp) return infinityBits(fmt);
-    const frac = mant & ((1n << BigInt(fmt.fracBits)) - 1n);
     const intBit = fmt.explicitInt ? 1n << BigInt(fmt.fracBits) : 0n;
-    return (BigInt(biased) << BigInt(fmt.fracBits + (fmt.explicitInt ? 1 : 0))) | intBit | frac;
+    return (BigInt(biased) << BigInt(fmt.fracBits + (fmt.explicitInt ? 1 : 0))) | intBit | (mant & fracMask);
   }
   // Subnormal: units of 2^(1 - bias - fracBits); a carry into the exponent field is the right encoding.
   const shift = fmt.fracBits + bias - 1;

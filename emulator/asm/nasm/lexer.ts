@@ -184,3 +184,8 @@ export function splitArgs(text: string, stripBraces = true): string[] {
     return stripBraces && t.startsWith('{') && t.endsWith('}') ? t.slice(1, -1) : t;
   });
 }
+
+export function skipSpace(s: string, p: number): number {
+  while (p < s.length && (s[p] === ' ' || s[p] === '\t')) p++;
+  return p;
+}

@@ -32,10 +32,12 @@ export interface MMacro {
   greedy: boolean;
   defaults: string[];
   body: SrcLine[];
+  /** %rmacro: may call itself; other macros are not expanded inside their own expansion. */
+  recursive?: boolean;
 }
 
-/** Expansion beyond this length is an error: `%define a b b` chains can grow exponentially. */
-const MAX_EXPANSION = 1 << 20;
+/** Tokens one line may expand to: `%define a b b` chains grow exponentially. */
+const MAX_EXPANSION = 100000;
 const MAX_DEPTH = 100;
 
 export class MacroTable {
@@ -90,19 +92,19 @@ export type Builtins = (name: string) => string | undefined;
  * arguments are left as they are (`warn` reports the latter, as NASM does).
  */
 export function expandSingle(text: string, table: MacroTable, builtins: Builtins, warn: (msg: string) => void): string {
-  const out = expandTokens(tokenize(text), table, builtins, warn, new Set(), 0);
+  const out = expandTokens(tokenize(text), table, builtins, warn, new Set(), 0, { left: MAX_EXPANSION });
   // `%+` pastes its neighbours into one token.
   return out.includes('%+') ? out.replace(/\s*%\+\s*/g, '') : out;
 }
 
-function expandTokens(toks: Token[], table: MacroTable, builtins: Builtins, warn: (msg: string) => void, active: Set<SMacro>, depth: number): string {
+function expandTokens(toks: Token[], table: MacroTable, builtins: Builtins, warn: (msg: string) => void, active: Set<SMacro>, depth: number, budget: { left: number }): string {
   let out = '';
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
-    if (out.length > MAX_EXPANSION) throw new PpError('macro expansion too long');
+    if (--budget.left < 0) throw new PpError('macro expansion too long');
     if (t.kind === 'pct' && t.text.startsWith('%[')) {
       // `%[...]` expands its contents now, so they can be pasted to neighbouring text.
-      out += expandTokens(tokenize(t.text.slice(2, -1)), table, builtins, warn, active, depth + 1);
+      out += expandTokens(tokenize(t.text.slice(2, -1)), table, builtins, warn, active, depth + 1, budget);
       continue;
     }
     if (t.kind !== 'id') {
@@ -138,7 +140,7 @@ function expandTokens(toks: Token[], table: MacroTable, builtins: Builtins, warn
     const body = m.params ? substituteParams(m.body, m.params, args) : m.body;
     const inner = new Set(active);
     inner.add(m);
-    out += expandTokens(tokenize(body), table, builtins, warn, inner, depth + 1);
+    out += expandTokens(tokenize(body), table, builtins, warn, inner, depth + 1, budget);
   }
   return out;
 }

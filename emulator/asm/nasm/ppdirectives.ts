@@ -71,7 +71,7 @@ export function defineDirective(name: string, rest: string, raw: SrcLine, table:
       const e = /^["'`]/.test(text) ? stringEnd(text, 0) : -1;
       if (e < 0) throw new PpError(`\`%substr' requires a string as second parameter`);
       const s = stringArg(text.slice(0, e), name);
-      const nums = text.slice(e).split(',').slice(1).map((x) => Number(evalPpExpr(x, env.constant, name)));
+      const nums = text.slice(e).split(',').filter((x) => x.trim() !== '').map((x) => Number(evalPpExpr(x, env.constant, name)));
       const start = (nums[0] ?? 1) - 1;
       const len = nums[1] === undefined ? 1 : nums[1] < 0 ? s.length - start + nums[1] + 1 : nums[1];
       table.define({ name: id, ci: false, body: quote(s.slice(Math.max(0, start), Math.max(0, start) + Math.max(0, len))) });

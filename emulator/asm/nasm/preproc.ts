@@ -4,7 +4,7 @@
 
 import { SourceLoc, SourceReader } from '../ir';
 import { splitLines, tokenize } from './lexer';
-import { Invocation, MMacro, MacroTable, PpError, SrcLine, expandSingle, substituteBody, usesLabelParam } from './macros';
+import { Invocation, MacroTable, PpError, SrcLine, expandSingle, substituteBody, usesLabelParam } from './macros';
 import { defineDirective, evalPpExpr, parseMacroHeader, ppStringValue } from './ppdirectives';
 
 export interface PpLine {
@@ -29,12 +29,15 @@ interface Frame {
   /** Conditional stack depth when the frame started: deeper entries must close in it. */
   condBase: number;
   inv?: Invocation;
+  /** File frames: the file's path as the reader resolved it. */
+  path?: string;
 }
 
 type CondState = 'active' | 'seeking' | 'done';
 
 const MAX_MACRO_DEPTH = 100;
 const MAX_REP = 1000000;
+const MAX_EXPANSIONS = 100000;
 /** Total lines a file may expand to, so that nested %rep cannot run for hours. */
 const MAX_LINES = 2000000;
 
@@ -44,11 +47,12 @@ export class Preprocessor {
   private readonly frames: Frame[] = [];
   private readonly conds: CondState[] = [];
   private uid = 0;
+  private expansions = 0;
   private produced = 0;
   private stopped = false;
   private pending: PpLine[] = [];
 
-  constructor(private readonly file: string, text: string, private readonly reader: SourceReader, private readonly host: PpHost) {
+  constructor(file: string, text: string, private readonly reader: SourceReader, private readonly host: PpHost) {
     this.pushFile(file, text);
   }
 
@@ -92,7 +96,7 @@ export class Preprocessor {
       if (l.openQuote) this.host.diag({ file, line: l.line, col: 1 }, 'warning', `unterminated string (missing \`${l.openQuote}')`);
       return { text: l.text, file, line: l.line };
     });
-    this.frames.push({ kind: 'file', lines, i: 0, remaining: 0, condBase: this.conds.length });
+    this.frames.push({ kind: 'file', lines, i: 0, remaining: 0, condBase: this.conds.length, path: file });
   }
 
   /** The next line from the innermost source, with macro parameters substituted. */
@@ -173,7 +177,7 @@ export class Preprocessor {
         const header = parseMacroHeader(expandSingle(rest, this.macros, (n) => this.builtin(n, raw), () => {}), name === '%imacro');
         const body = this.collect(/^%[ri]?macro$/, /^%endm(acro)?$/, raw, `end of file while still defining macro \`${header?.name ?? ''}'`);
         if (!header) throw new PpError(`\`${name}' expects a macro name`);
-        if (body) this.macros.defineMulti({ ...header, body });
+        if (body) this.macros.defineMulti({ ...header, body, recursive: name === '%rmacro' });
         return true;
       }
       case '%endmacro':
@@ -218,6 +222,8 @@ export class Preprocessor {
         const fname = /^(["'`]).*\1$|^<.*>$/.test(arg) ? arg.slice(1, -1) : arg;
         const r = this.reader.read(fname, raw.file);
         if (!r) throw new PpError(`unable to open include file \`${fname}': No such file or directory`);
+        // A file including itself (directly or not) would recurse without end (or exponentially).
+        if (this.frames.some((f) => f.kind === 'file' && f.path === r.path)) throw new PpError(`recursive %include of \`${fname}'`);
         if (this.frames.filter((f) => f.kind === 'file').length > 50) throw new PpError('include nested too deeply');
         if (!this.includes.includes(r.path)) this.includes.push(r.path);
         this.pushFile(r.path, r.text);
@@ -226,7 +232,7 @@ export class Preprocessor {
       case '%error':
       case '%warning':
       case '%fatal': {
-        const msg = ppStringValue(this.expand(rest, raw).trim());
+        const msg = ppStringValue(this.expand(rest, raw).trim()) || name;
         if (name === '%warning') this.warn(raw, msg);
         else this.error(raw, msg);
         if (name === '%fatal') this.stopped = true;
@@ -253,13 +259,20 @@ export class Preprocessor {
     const parentActive = isElif ? true : this.active();
     const needed = isElif ? this.conds[top] === 'seeking' : parentActive;
     let value = false;
-    if (needed) value = this.testCondition(kind, rest, raw) !== negate;
+    let failure: unknown;
+    try {
+      if (needed) value = this.testCondition(kind, rest, raw) !== negate;
+    } catch (e) {
+      // A bad condition is false, and its %if still opens a block for the %endif to close.
+      failure = e;
+    }
     if (isElif) {
       if (this.conds[top] === 'active') this.conds[top] = 'done';
       else if (this.conds[top] === 'seeking' && value) this.conds[top] = 'active';
     } else {
       this.conds.push(!parentActive ? 'done' : value ? 'active' : 'seeking');
     }
+    if (failure) throw failure;
     return true;
   }
 
@@ -323,8 +336,10 @@ export class Preprocessor {
       name = m2[1];
       after = after.slice(m2[0].length);
     }
-    const cands = this.macros.multiNamed(name);
+    // As in NASM, a macro's own name inside its expansion is not a call (unless %rmacro).
+    const cands = this.macros.multiNamed(name).filter((c) => c.recursive || !this.frames.some((f) => f.inv?.macro === c));
     if (cands.length === 0) return false;
+    if (++this.expansions > MAX_EXPANSIONS) throw new PpError('too many macro expansions (limit 100000)');
     const given = splitParams(after.trim());
     const macro = cands.find((c) => given.length >= c.min && (given.length <= c.max || c.greedy));
     if (!macro) {
