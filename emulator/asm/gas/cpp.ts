@@ -174,7 +174,7 @@ export class Preprocessor {
         continue;
       }
       const m = /^[A-Za-z_]\w*/.exec(text.slice(i, i + 256));
-      if (!m || (i > 0 && /[\w$.]/.test(text[i - 1]))) {
+      if (!m || (i > 0 && /[\w.]/.test(text[i - 1]))) {
         // Digits, `.Lfoo`-style names and operators pass through; identifiers inside numbers too.
         const n = m ? m[0].length : 1;
         out += text.slice(i, i + n);
@@ -216,7 +216,7 @@ export class Preprocessor {
     let i = 0;
     while (i < body.length) {
       const m = /^[A-Za-z_]\w*/.exec(body.slice(i));
-      if (!m || (i > 0 && /[\w$.]/.test(body[i - 1]))) {
+      if (!m || (i > 0 && /[\w.]/.test(body[i - 1]))) {
         out += body[i++];
         continue;
       }

@@ -26,8 +26,9 @@ export function parseFloatLiteral(text: string): { value: number; negative: bool
 }
 
 /** False when GNU as says it cannot create the number in `width` bytes (overflow, or a non-zero that underflows to 0). */
-export function checkRange(v: number, width: 4 | 8): boolean {
-  if (!Number.isFinite(v) || v === 0) return true;
+export function checkRange(v: number, width: 4 | 8, literal: string): boolean {
+  if (Number.isNaN(v) || /inf/i.test(literal)) return true;
+  if (v === 0) return !/[1-9]/.test(literal.replace(/[eE].*$/, ''));
   const stored = width === 4 ? Math.fround(v) : v;
   return Number.isFinite(stored) && stored !== 0;
 }

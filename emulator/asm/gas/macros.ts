@@ -138,6 +138,12 @@ export function substitute(text: string, values: Map<string, string>, counter: n
   if (!text.includes('\\')) return text;
   let out = '';
   for (let i = 0; i < text.length; ) {
+    if (text[i] === "'" && text[i + 1] === '\\') {
+      // `'\c` is a character constant (the letter c), never an argument reference: GNU as does the same.
+      out += text.slice(i, i + 3);
+      i += 3;
+      continue;
+    }
     if (text[i] !== '\\') {
       out += text[i++];
       continue;

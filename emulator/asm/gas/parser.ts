@@ -40,8 +40,13 @@ const MAX_MACRO_DEPTH = 100;
 const MAX_INCLUDE_DEPTH = 100;
 /** Statements one file may expand to (macros and loops included): a bound, never an infinite loop. */
 const MAX_STATEMENTS = 2_000_000;
+/** Characters all macro expansions of one file may produce (runaway recursion that doubles, say). */
+const MAX_EXPANSION_CHARS = 8_000_000;
+/** Errors after which reading stops: runaway expansions repeat one error without end. */
+const MAX_ERRORS = 200;
 const OPENERS_LOOP = new Set(['.rept', '.irp', '.irpc']);
 const COND_OPEN = new Set(['.if', '.ifdef', '.ifndef', '.ifnotdef', '.ifeq', '.ifne', '.ifb', '.ifnb', '.ifc', '.ifnc', '.ifeqs', '.ifnes', '.ifge', '.ifgt', '.ifle', '.iflt']);
+const PREFIX_ONLY = /^(?:(?:rep|repe|repz|repne|repnz|lock|data16|data32|addr16|addr32|rex64|rex\.?w?|notrack|xacquire|xrelease)\s*)+$/i;
 const LABEL = /^([A-Za-z_.$][A-Za-z0-9_.$@]*|[0-9]+):/;
 
 export interface GasOptions {
@@ -67,10 +72,16 @@ export class GasParser {
   ended = false;
   private readonly frames: Frame[] = [];
   private collect?: Collect;
+  private pendingPrefix?: { words: string[]; loc: SourceLoc };
   private readonly fbCount = new Map<string, number>();
   private readonly fbForward: { name: string; n: string; k: number; loc: SourceLoc }[] = [];
   private readonly fbDefined = new Set<string>();
   private budget = MAX_STATEMENTS;
+  private expansionChars = 0;
+  private errors = 0;
+  /** Reading stopped early (a bound was hit): unterminated blocks are not worth reporting then. */
+  private stopped = false;
+  private macroDepth = 0;
   /** The statement being processed, for locations of errors without one. */
   current: StmtLine = { text: '', file: '', line: 0, col: 1 };
 
@@ -120,6 +131,7 @@ export class GasParser {
       if (this.frames[j].kind === 'macro') {
         this.conds.length = Math.min(this.conds.length, this.frames[j].condDepth);
         this.frames.length = j;
+        this.macroDepth--;
         return;
       }
       if (this.frames[j].kind === 'file') break;
@@ -143,12 +155,16 @@ export class GasParser {
           continue;
         }
         this.frames.pop();
-        if (f.kind === 'macro' && this.conds.length > f.condDepth) this.conds.length = f.condDepth;
+        if (f.kind === 'macro') {
+          this.macroDepth--;
+          if (this.conds.length > f.condDepth) this.conds.length = f.condDepth;
+        }
         continue;
       }
       const st = f.lines[f.i++];
       if (--this.budget < 0) {
         this.diagnostics.push({ loc: locOf(st), severity: 'error', message: 'too many statements (macro or loop expansion does not end)' });
+        this.stopped = true;
         return;
       }
       this.current = st;
@@ -156,6 +172,11 @@ export class GasParser {
         this.statement(st);
       } catch (e) {
         this.record(e, st);
+        if (++this.errors >= MAX_ERRORS) {
+          this.diagnostics.push({ loc: locOf(st), severity: 'error', message: `too many errors (${MAX_ERRORS}); stopped reading` });
+          this.stopped = true;
+          return;
+        }
       }
     }
   }
@@ -172,6 +193,8 @@ export class GasParser {
   }
 
   private finish(): void {
+    this.flushPrefix();
+    if (this.stopped) return;
     if (this.collect) {
       const what = this.collect.kind === 'macro' ? '.endm' : '.endr';
       this.diagnostics.push({ loc: locOf(this.collect.start), severity: 'error', message: `missing ${what}` });
@@ -212,10 +235,9 @@ export class GasParser {
     }
     if (text === '') return;
     const at: StmtLine = { ...st, text, col: st.col + off };
-    const assign = /^([A-Za-z_.$][A-Za-z0-9_.$@]*)\s*==?\s*/.exec(text);
-    if (assign && !text.startsWith('==', assign[1].length + (assign[0].length - assign[1].length - (assign[0].trimEnd().length - assign[1].length)))) {
-      if (!/^[^=]*==/.test(text) || text.indexOf('==') > assign[1].length + 2) return this.assign(assign[1], at, assign[0].length);
-    }
+    // `name = expr` is `.set`; `name == expr` is `.eqv` (also a set for us: the driver evaluates lazily).
+    const assign = /^([A-Za-z_.$][A-Za-z0-9_.$@]*)\s*==?(?!=)\s*/.exec(text);
+    if (assign) return this.assign(assign[1], at, assign[0].length);
     const word = /^[A-Za-z_.$][A-Za-z0-9_.$@]*/.exec(text)?.[0];
     if (word !== undefined) {
       const macro = this.macros.get(word.toLowerCase());
@@ -240,6 +262,7 @@ export class GasParser {
   }
 
   private directive(name: string, st: StmtLine, nameLen: number): void {
+    if (this.active) this.flushPrefix();
     const handler = DIRECTIVES.get(name);
     if (!handler) {
       if (name.startsWith('.cfi_')) return;
@@ -252,6 +275,7 @@ export class GasParser {
   }
 
   private label(name: string, loc: SourceLoc): void {
+    this.flushPrefix();
     if (/^[0-9]+$/.test(name)) {
       const k = (this.fbCount.get(name) ?? 0) + 1;
       this.fbCount.set(name, k);
@@ -279,17 +303,32 @@ export class GasParser {
   }
 
   private expandMacro(def: MacroDef, at: StmtLine, nameLen: number): void {
-    if (this.frames.filter((f) => f.kind === 'macro').length >= MAX_MACRO_DEPTH) throw new AsmError('macros nested too deeply', locOf(at));
+    if (this.macroDepth >= MAX_MACRO_DEPTH) throw new AsmError('macros nested too deeply', locOf(at));
     const values = bindArgs(def, at.text.slice(nameLen));
     const counter = this.macroCounter++;
     const lines = def.body.map((l) => ({ ...l, text: substitute(l.text, values, counter) }));
+    for (const l of lines) this.expansionChars += l.text.length;
+    if (this.expansionChars > MAX_EXPANSION_CHARS) {
+      this.ended = this.stopped = true;
+      throw new AsmError('macro expansion too large (runaway recursion?); stopped reading', locOf(at));
+    }
+    this.macroDepth++;
     // A substituted line may hold several statements again (an argument with `;` in it).
     const split = lines.flatMap((l) => splitStatements({ text: ' '.repeat(l.col - 1) + l.text, file: l.file, line: l.line }));
     this.frames.push({ lines: split, i: 0, kind: 'macro', condDepth: this.conds.length });
   }
 
   private instruction(at: StmtLine): void {
-    const loc = locOf(at);
+    let loc = locOf(at);
+    // A prefix alone (`rep` then `movsb` on the next line, `rep; movsb`) joins the next instruction:
+    // the same bytes GNU as emits for a lone prefix byte followed by that instruction.
+    if (PREFIX_ONLY.test(at.text)) {
+      if (this.pendingPrefix) this.flushPrefix();
+      this.pendingPrefix = { words: at.text.toLowerCase().split(/\s+/), loc };
+      return;
+    }
+    const pending = this.pendingPrefix;
+    this.pendingPrefix = undefined;
     let insn: Insn;
     try {
       insn = this.syntax === 'att' ? parseAtt(at.text, loc) : parseIntel(at.text, loc);
@@ -303,7 +342,19 @@ export class GasParser {
       if (o.kind === 'mem' && o.disp) return { ...o, disp: this.renameLocals(o.disp, loc) };
       return o;
     });
+    if (pending) {
+      insn.prefixes = [...pending.words, ...insn.prefixes];
+      loc = pending.loc;
+    }
     this.emit({ kind: 'insn', insn, loc });
+  }
+
+  /** A lone prefix followed by something other than an instruction: we cannot emit a bare prefix byte. */
+  flushPrefix(): void {
+    const p = this.pendingPrefix;
+    if (!p) return;
+    this.pendingPrefix = undefined;
+    this.diagnostics.push({ loc: p.loc, severity: 'error', message: `prefix \`${p.words.join(' ')}' must be followed by an instruction` });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -313,9 +364,19 @@ export class GasParser {
     this.stmts.push(s);
   }
 
+  /** Location of the statement a directive is in (for the statements it emits). */
+  here(a: DirArgs): SourceLoc {
+    return locOf(a.st);
+  }
+
   /** Location of offset `i` of a directive's argument text. */
   locAt(a: DirArgs, i: number): SourceLoc {
     return { file: a.st.file, line: a.st.line, col: a.st.col + a.off + i };
+  }
+
+  /** Error about a directive as a whole, at its start. */
+  failHere(a: DirArgs, message: string): never {
+    throw new AsmError(message, locOf(a.st));
   }
 
   /** Error at offset `i` of a directive's arguments. */
