@@ -80,7 +80,12 @@ function splitOperands(cur: Cursor, from: number): { start: number; end: number 
   if (s.slice(from).trim() === '') return out;
   for (let i = from; i <= s.length; i++) {
     const c = s[i];
-    if (c === "'" && i + 1 < s.length) { i += s[i + 1] === '\\' ? 2 : 1; continue; }
+    if (c === "'" && i + 1 < s.length) {
+      // A character constant: `'a`, or `'a'` with the optional closing quote (the comma in `'','` is data).
+      i += s[i + 1] === '\\' ? 2 : 1;
+      if (s[i + 1] === "'") i++;
+      continue;
+    }
     if (c === '(') depth++;
     else if (c === ')') depth--;
     else if ((c === ',' && depth === 0) || i === s.length) {
