@@ -1,0 +1,218 @@
+// The CPU: block cache (decode once per basic block with iced-x86, compile to closures), the run
+// loop with instruction budgets and breakpoints, and exception delivery (IDT, or a stop in bare mode).
+
+import { CpuState } from './state';
+import { AddressSpace } from '../memory/address-space';
+import { GuestFault, VEC_UD, VEC_PF, VEC_DF, PF_I } from '../memory/fault';
+import { decodeBlock, Desc } from './decode';
+import { compilers, ud } from './table';
+import { Exec } from './operands';
+import { costOf } from './cost';
+import { deliver } from './interrupts';
+import './alu'; import './moves'; import './muldiv'; import './shift'; import './bits'; import './control';
+import './string'; import './system'; import './sse-int'; import './sse-float'; import './x87';
+
+export type StopReason =
+  | { kind: 'budget' }
+  | { kind: 'hlt' }
+  | { kind: 'vmcall' }
+  | { kind: 'breakpoint'; address: number }
+  | { kind: 'exception'; vector: number; errorCode?: number; cr2?: number }
+  | { kind: 'triple-fault' };
+
+const MAX_BLOCK = 64;
+const BUDGET: StopReason = { kind: 'budget' };
+const HLT: StopReason = { kind: 'hlt' };
+const VMCALL: StopReason = { kind: 'vmcall' };
+
+interface Block {
+  addr: number;
+  n: number;
+  execs: Exec[];
+  addrs: number[];
+  nexts: number[];
+  costs: number[];
+  pages: number[];
+  valid: boolean;
+}
+
+export class Cpu extends CpuState {
+  /** Addresses where run() stops before executing the instruction. */
+  readonly breakpoints = new Set<number>();
+  /** The last host-side error turned into #UD (a bug in the emulator, kept for diagnosis). */
+  lastInternalError: unknown = null;
+  private readonly blocks = new Map<number, Block>();
+  private readonly pageBlocks = new Map<number, Block[]>();
+
+  constructor(mem: AddressSpace) {
+    super(mem);
+    this.attach(mem);
+  }
+
+  /** Switches to another address space (a context switch): the block cache is per address space. */
+  attach(mem: AddressSpace): void {
+    if (this.mem !== mem) this.flushCode();
+    this.mem = mem;
+    mem.onCodeWrite = (pn) => this.invalidatePage(pn);
+    mem.user = (this.cs & 3) === 3;
+  }
+
+  flushCode(): void {
+    for (const pn of this.pageBlocks.keys()) { const p = this.mem.pages.get(pn); if (p) p.codeBlocks = 0; }
+    this.blocks.clear();
+    this.pageBlocks.clear();
+  }
+
+  private invalidatePage(pn: number): void {
+    const list = this.pageBlocks.get(pn);
+    if (!list) return;
+    this.pageBlocks.delete(pn);
+    for (const b of list) {
+      if (!b.valid) continue;
+      b.valid = false;
+      if (this.blocks.get(b.addr) === b) this.blocks.delete(b.addr);
+      for (const q of b.pages) {
+        const p = this.mem.pages.get(q);
+        if (p && p.codeBlocks > 0) p.codeBlocks--;
+        if (q !== pn) {
+          const other = this.pageBlocks.get(q);
+          if (other) { const k = other.indexOf(b); if (k >= 0) other.splice(k, 1); }
+        }
+      }
+    }
+  }
+
+  private compile(rip: number): Block {
+    const off = rip & 4095;
+    const want = 4096 - off + 15;
+    const bytes = this.mem.fetch(rip, want);
+    const descs = decodeBlock(bytes, rip, 64, 4096 - off, MAX_BLOCK);
+    const b: Block = { addr: rip, n: descs.length, execs: [], addrs: [], nexts: [], costs: [], pages: [], valid: true };
+    for (const d of descs) {
+      b.addrs.push(d.addr); b.nexts.push(d.next); b.costs.push(costOf(d.mnem));
+      b.execs.push(this.compileOne(d, bytes, rip, want));
+    }
+    const first = Math.floor(rip / 4096);
+    const lastByte = descs[descs.length - 1].next - 1;
+    b.pages.push(first);
+    if (Math.floor(lastByte / 4096) !== first) b.pages.push(first + 1);
+    for (const pn of b.pages) {
+      this.mem.markCode(pn);
+      let list = this.pageBlocks.get(pn);
+      if (!list) this.pageBlocks.set(pn, list = []);
+      list.push(b);
+    }
+    this.blocks.set(rip, b);
+    return b;
+  }
+
+  private compileOne(d: Desc, bytes: Uint8Array, rip: number, want: number): Exec {
+    if (d.invalid) {
+      // Truncated by an unfetchable page: the fetch of the missing byte faults (#PF with I/D).
+      if (bytes.length < want && d.addr + 15 > rip + bytes.length) {
+        const missing = rip + bytes.length;
+        return (c) => { c.mem.fetch(missing, 1); ud(); };
+      }
+      return () => ud();
+    }
+    const f = compilers[d.mnem];
+    let e: Exec | null = null;
+    try { e = f ? f(d) : null; } catch (err) { this.lastInternalError = err; e = null; }
+    return e ?? (() => ud());
+  }
+
+  step(): StopReason { return this.run(1); }
+
+  run(budget: number): StopReason {
+    let done = 0;
+    let first = true;
+    while (done < budget) {
+      let b = this.blocks.get(this.rip);
+      if (b === undefined) {
+        try { b = this.compile(this.rip); } catch (e) {
+          const r = this.fault(e, this.rip);
+          if (r) return r;
+          continue;
+        }
+      }
+      const n = b.n, execs = b.execs, nexts = b.nexts;
+      let i = 0;
+      if (this.breakpoints.size > 0) {
+        // Slow path: one instruction at a time; a block starting mid-way is compiled as needed.
+        if (!first && this.breakpoints.has(this.rip)) return { kind: 'breakpoint', address: this.rip };
+        first = false;
+        const r = this.execRange(b, 0, 1);
+        done++;
+        if (r) return r;
+        continue;
+      }
+      first = false;
+      const left = budget - done;
+      const end = n < left ? n : left;
+      try {
+        for (; i < end; i++) {
+          this.rip = nexts[i];
+          execs[i](this);
+          this.cycles += b.costs[i];
+          if (this.stop !== 0 || !b.valid) { i++; break; }
+        }
+      } catch (e) {
+        this.instructions += i; done += i;
+        const r = this.fault(e, b.addrs[i]);
+        if (r) return r;
+        continue;
+      }
+      this.instructions += i; done += i;
+      if (this.stop !== 0) {
+        const s = this.stop;
+        this.stop = 0;
+        if (s === 1) return HLT;
+        if (s === 2) return VMCALL;
+      }
+    }
+    return BUDGET;
+  }
+
+  /** Executes instructions [from, from+count) of a block (the slow path used with breakpoints). */
+  private execRange(b: Block, from: number, count: number): StopReason | null {
+    for (let i = from; i < from + count && i < b.n; i++) {
+      this.rip = b.nexts[i];
+      try { b.execs[i](this); } catch (e) { return this.fault(e, b.addrs[i]); }
+      this.instructions++;
+      this.cycles += b.costs[i];
+      if (this.stop !== 0) {
+        const s = this.stop;
+        this.stop = 0;
+        if (s === 1) return HLT;
+        if (s === 2) return VMCALL;
+      }
+    }
+    return null;
+  }
+
+  /** Handles a fault raised at `at`: delivers it through the IDT, or returns the stop reason. */
+  private fault(e: unknown, at: number): StopReason | null {
+    this.stop = 0;
+    let f: GuestFault;
+    if (e instanceof GuestFault) f = e;
+    else { this.lastInternalError = e; f = new GuestFault(VEC_UD); }
+    this.rip = at;
+    if (f.vector === VEC_PF && f.cr2 !== undefined) this.cr2 = f.cr2;
+    if (this.idtrLimit === 0) {
+      const r: StopReason = { kind: 'exception', vector: f.vector };
+      if (f.errorCode !== undefined) r.errorCode = f.errorCode;
+      if (f.cr2 !== undefined) r.cr2 = f.cr2;
+      return r;
+    }
+    try {
+      deliver(this, f.vector, f.errorCode, false);
+    } catch (e2) {
+      if (f.vector === VEC_DF) return { kind: 'triple-fault' };
+      try { this.rip = at; deliver(this, VEC_DF, 0, false); } catch { return { kind: 'triple-fault' }; }
+      void e2;
+    }
+    return null;
+  }
+}
+
+export { PF_I };

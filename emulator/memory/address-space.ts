@@ -1,0 +1,303 @@
+// A process's sparse paged address space: 4 KiB pages in a Map keyed by page number, found on the
+// hot path through small direct-mapped software TLBs (one read and one write TLB per privilege
+// mode), so that a hit costs a couple of array reads. Addresses are canonical signed numbers.
+
+import { GuestFault, VEC_GP, VEC_PF, PF_P, PF_W, PF_U, PF_I, isCanonical } from './fault';
+import { Page, PAGE_SIZE, PROT_PRESENT, PROT_WRITE, PROT_USER, PROT_EXEC } from './page';
+
+const TLB_SIZE = 256;
+const TLB_MASK = TLB_SIZE - 1;
+
+export const enum Access { Read = 0, Write = 1, Exec = 2 }
+
+class Tlb {
+  readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
+  readonly rPage: Page[] = new Array<Page>(TLB_SIZE);
+  readonly wTag = new Float64Array(TLB_SIZE).fill(NaN);
+  readonly wPage: Page[] = new Array<Page>(TLB_SIZE);
+  flush(): void {
+    this.rTag.fill(NaN);
+    this.wTag.fill(NaN);
+  }
+}
+
+export class AddressSpace {
+  readonly pages = new Map<number, Page>();
+  /** Upper half of the last 64-bit read (read64 returns the lower half). */
+  hi = 0;
+  /** True while the CPU runs at CPL 3: accesses then need the user bit. */
+  private userMode = false;
+  private readonly tlbUser = new Tlb();
+  private readonly tlbSup = new Tlb();
+  private rTag: Float64Array;
+  private rPage: Page[];
+  private wTag: Float64Array;
+  private wPage: Page[];
+  /** Called when a page holding decoded code is written (self-modifying code); set by the CPU. */
+  onCodeWrite: ((pageNumber: number) => void) | null = null;
+
+  constructor() {
+    this.rTag = this.tlbSup.rTag; this.rPage = this.tlbSup.rPage;
+    this.wTag = this.tlbSup.wTag; this.wPage = this.tlbSup.wPage;
+  }
+
+  get user(): boolean { return this.userMode; }
+  set user(u: boolean) {
+    if (u === this.userMode) return;
+    this.userMode = u;
+    const t = u ? this.tlbUser : this.tlbSup;
+    this.rTag = t.rTag; this.rPage = t.rPage; this.wTag = t.wTag; this.wPage = t.wPage;
+  }
+
+  flushTlb(): void {
+    this.tlbUser.flush();
+    this.tlbSup.flush();
+  }
+
+  // ---- mapping ----
+
+  /** Maps fresh zeroed pages over [addr, addr+length) (page-rounded); existing pages are replaced. */
+  map(addr: number, length: number, prot: number): void {
+    for (const pn of pageRange(addr, length)) {
+      this.dropCode(pn);
+      this.pages.set(pn, new Page(prot | PROT_PRESENT));
+    }
+    this.flushTlb();
+  }
+
+  /** Maps an existing page object (shared between address spaces, e.g. the kernel's). */
+  mapPage(addr: number, page: Page): void {
+    const pn = Math.floor(addr / PAGE_SIZE);
+    this.dropCode(pn);
+    page.refCount++;
+    this.pages.set(pn, page);
+    this.flushTlb();
+  }
+
+  unmap(addr: number, length: number): void {
+    for (const pn of pageRange(addr, length)) {
+      const p = this.pages.get(pn);
+      if (!p) continue;
+      this.dropCode(pn);
+      p.refCount--;
+      this.pages.delete(pn);
+    }
+    this.flushTlb();
+  }
+
+  protect(addr: number, length: number, prot: number): void {
+    for (const pn of pageRange(addr, length)) {
+      const p = this.pages.get(pn);
+      if (!p) continue;
+      this.dropCode(pn);
+      p.prot = prot | PROT_PRESENT;
+    }
+    this.flushTlb();
+  }
+
+  isMapped(addr: number): boolean {
+    return this.pages.has(Math.floor(addr / PAGE_SIZE));
+  }
+
+  pageAt(addr: number): Page | undefined {
+    return this.pages.get(Math.floor(addr / PAGE_SIZE));
+  }
+
+  // ---- code tracking (for the CPU's block cache) ----
+
+  /** A decoded block now depends on page `pn`: its writes must go through the slow path. */
+  markCode(pn: number): void {
+    const p = this.pages.get(pn);
+    if (!p) return;
+    p.codeBlocks++;
+    const i = pn & TLB_MASK;
+    if (this.tlbUser.wTag[i] === pn) this.tlbUser.wTag[i] = NaN;
+    if (this.tlbSup.wTag[i] === pn) this.tlbSup.wTag[i] = NaN;
+  }
+
+  private dropCode(pn: number): void {
+    const p = this.pages.get(pn);
+    if (p && p.codeBlocks > 0 && this.onCodeWrite) this.onCodeWrite(pn);
+  }
+
+  // ---- translation (slow path: permission checks, TLB fill, faults) ----
+
+  /** The page for an access at the current privilege, or a #GP/#PF. */
+  translate(addr: number, access: Access): Page {
+    if (!isCanonical(addr)) throw new GuestFault(VEC_GP, 0);
+    const pn = Math.floor(addr / PAGE_SIZE);
+    const p = this.pages.get(pn);
+    const user = this.userMode;
+    let err = (access === Access.Write ? PF_W : 0) | (user ? PF_U : 0) | (access === Access.Exec ? PF_I : 0);
+    if (p === undefined) throw new GuestFault(VEC_PF, err, addr);
+    err |= PF_P;
+    const prot = p.prot;
+    if ((user && !(prot & PROT_USER)) ||
+        (access === Access.Write && !(prot & PROT_WRITE)) ||
+        (access === Access.Exec && !(prot & PROT_EXEC))) {
+      throw new GuestFault(VEC_PF, err, addr);
+    }
+    const i = pn & TLB_MASK;
+    if (access === Access.Read) { this.rTag[i] = pn; this.rPage[i] = p; }
+    else if (access === Access.Write) {
+      if (p.codeBlocks > 0 && this.onCodeWrite) this.onCodeWrite(pn);
+      if (p.codeBlocks === 0) { this.wTag[i] = pn; this.wPage[i] = p; }
+    }
+    return p;
+  }
+
+  // ---- guest accesses at the current privilege (the CPU's hot path) ----
+
+  read8(a: number): number {
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
+    return p.data[a & 4095];
+  }
+  read16(a: number): number {
+    const off = a & 4095;
+    if (off > 4094) return this.readSplit(a, 2);
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
+    return p.view.getUint16(off, true);
+  }
+  /** Returns the value as a signed int32. */
+  read32(a: number): number {
+    const off = a & 4095;
+    if (off > 4092) return this.readSplit(a, 4) | 0;
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
+    return p.view.getInt32(off, true);
+  }
+  /** Returns the low half (int32) and leaves the high half in `this.hi`. */
+  read64(a: number): number {
+    const off = a & 4095;
+    if (off > 4088) {
+      const lo = this.readSplit(a, 4) | 0;
+      this.hi = this.readSplit(a + 4, 4) | 0;
+      return lo;
+    }
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
+    this.hi = p.view.getInt32(off + 4, true);
+    return p.view.getInt32(off, true);
+  }
+
+  write8(a: number, v: number): void {
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
+    p.data[a & 4095] = v;
+  }
+  write16(a: number, v: number): void {
+    const off = a & 4095;
+    if (off > 4094) return this.writeSplit(a, 2, v);
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
+    p.view.setUint16(off, v, true);
+  }
+  write32(a: number, v: number): void {
+    const off = a & 4095;
+    if (off > 4092) return this.writeSplit(a, 4, v);
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
+    p.view.setInt32(off, v, true);
+  }
+  write64(a: number, lo: number, hi: number): void {
+    const off = a & 4095;
+    if (off > 4088) {
+      // Check both pages before writing anything, so a fault leaves memory unchanged.
+      this.translate(a, Access.Write); this.translate(a + 7, Access.Write);
+      this.writeSplit(a, 4, lo); this.writeSplit(a + 4, 4, hi);
+      return;
+    }
+    const pn = Math.floor(a / PAGE_SIZE);
+    const i = pn & TLB_MASK;
+    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
+    p.view.setInt32(off, lo, true);
+    p.view.setInt32(off + 4, hi, true);
+  }
+
+  /** An access that straddles two pages, little-endian, checked byte by byte. Returns unsigned. */
+  private readSplit(a: number, n: number): number {
+    this.translate(a, Access.Read); this.translate(a + n - 1, Access.Read);
+    let v = 0;
+    for (let k = n - 1; k >= 0; k--) v = v * 256 + this.translate(a + k, Access.Read).data[(a + k) & 4095];
+    return v;
+  }
+  private writeSplit(a: number, n: number, v: number): void {
+    this.translate(a, Access.Write); this.translate(a + n - 1, Access.Write);
+    for (let k = 0; k < n; k++) this.translate(a + k, Access.Write).data[(a + k) & 4095] = (v >>> (8 * k)) & 255;
+  }
+
+  /** Bytes for instruction fetch: up to `n` bytes, stopping early at an unfetchable page
+   *  (the first byte must be fetchable, or this faults with the I/D bit). */
+  fetch(a: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    let got = 0;
+    while (got < n) {
+      let p: Page;
+      try { p = this.translate(a + got, Access.Exec); } catch (e) { if (got === 0) throw e; break; }
+      const off = (a + got) & 4095;
+      const k = Math.min(n - got, PAGE_SIZE - off);
+      out.set(p.data.subarray(off, off + k), got);
+      got += k;
+    }
+    return got === n ? out : out.subarray(0, got);
+  }
+
+  // ---- supervisor accesses for the kernel services and debugger (no permission checks) ----
+
+  readBytes(addr: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const a = addr + done;
+      const p = this.pages.get(Math.floor(a / PAGE_SIZE));
+      if (!p) throw new GuestFault(VEC_PF, 0, a);
+      const off = a & 4095;
+      const k = Math.min(length - done, PAGE_SIZE - off);
+      out.set(p.data.subarray(off, off + k), done);
+      done += k;
+    }
+    return out;
+  }
+
+  writeBytes(addr: number, bytes: Uint8Array): void {
+    let done = 0;
+    while (done < bytes.length) {
+      const a = addr + done;
+      const pn = Math.floor(a / PAGE_SIZE);
+      const p = this.pages.get(pn);
+      if (!p) throw new GuestFault(VEC_PF, PF_W, a);
+      if (p.codeBlocks > 0 && this.onCodeWrite) this.onCodeWrite(pn);
+      const off = a & 4095;
+      const k = Math.min(bytes.length - done, PAGE_SIZE - off);
+      p.data.set(bytes.subarray(done, done + k), off);
+      done += k;
+    }
+  }
+
+  readU64(addr: number): bigint {
+    const b = this.readBytes(addr, 8);
+    return new DataView(b.buffer).getBigUint64(0, true);
+  }
+  writeU64(addr: number, v: bigint): void {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, v), true);
+    this.writeBytes(addr, b);
+  }
+}
+
+function* pageRange(addr: number, length: number): Generator<number> {
+  const first = Math.floor(addr / PAGE_SIZE);
+  const last = Math.floor((addr + Math.max(length, 1) - 1) / PAGE_SIZE);
+  for (let pn = first; pn <= last; pn++) yield pn;
+}
+
+export { PROT_PRESENT, PROT_WRITE, PROT_USER, PROT_EXEC };
