@@ -277,7 +277,9 @@ export class ObjectAssembler {
       resolve: this.resolveAt(item, address),
       longBranch: item.longBranch,
     });
-    if (enc.fixups.length === 0 && !hasSymbols(insn)) item.fixed = enc;
+    // Only a jump's encoding depends on the layout (rel8 or rel32): every other instruction's
+    // choices rest on constants known when it was read, and its symbol fields are fixups.
+    if (!isBranch(insn)) item.fixed = enc;
     return enc;
   }
 
@@ -523,17 +525,9 @@ function isRelaxable(insn: Insn): boolean {
   return /^j/.test(insn.mnemonic) && !insn.indirect && insn.operands.length === 1 && insn.operands[0].kind === 'imm' && insn.operands[0].expr.kind !== 'num';
 }
 
-function exprHasSymbols(e: Expr): boolean {
-  switch (e.kind) {
-    case 'num': return false;
-    case 'unary': return exprHasSymbols(e.arg);
-    case 'binary': return exprHasSymbols(e.left) || exprHasSymbols(e.right);
-    default: return true;
-  }
-}
-
-function hasSymbols(insn: Insn): boolean {
-  return insn.operands.some((o) => (o.kind === 'imm' && exprHasSymbols(o.expr)) || (o.kind === 'mem' && (o.ripRel || (o.disp !== undefined && exprHasSymbols(o.disp)))));
+/** A direct jump or conditional jump (jmp, jcc, loop, jrcxz): its form depends on the distance. */
+function isBranch(insn: Insn): boolean {
+  return /^(j|loop)/.test(insn.mnemonic) && !insn.indirect && insn.operands.some((o) => o.kind === 'imm');
 }
 
 export function assembleObject(parsed: ParsedSource, bits: 32 | 64): { object: ObjectFile; diagnostics: Diagnostic[] } {

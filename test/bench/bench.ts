@@ -12,9 +12,8 @@ function gasSource(lines: number): string {
     'jne 1f', 'xor %edi, %edi', 'movzbl (%rsi), %eax', 'imul $12, %rdx, %rdx', '1: shl $3, %r9',
     'movdqu (%rdi), %xmm1', 'paddd %xmm1, %xmm0', 'call helper', 'test %eax, %eax', 'je 1b',
   ];
-  for (let i = 0; out.length < lines - 20; i++) {
-    if (i % 200 === 0) out.push(`blk${i}:`);
-    out.push('        ' + body[i % body.length]);
+  for (let b = 0; out.length + body.length + 1 < lines - 5; b++) {
+    out.push(`blk${b}:`, ...body.map((l) => '        ' + l));
   }
   out.push('helper: ret', '        .data', 'msg: .ascii "Hello, world\\n"', '        len = . - msg', '        .quad msg, len');
   return out.join('\n') + '\n';
@@ -27,9 +26,9 @@ function nasmSource(lines: number): string {
     'jne .n', 'xor edi, edi', 'movzx eax, byte [rsi]', 'imul rdx, rdx, 12', '.n: shl r9, 3',
     'movdqu xmm1, [rdi]', 'paddd xmm0, xmm1', 'call helper', 'test eax, eax', 'je .n',
   ];
-  for (let i = 0; out.length < lines - 20; i++) {
-    if (i % 15 === 0) out.push(`blk${i}:`);
-    out.push('        ' + body[i % body.length]);
+  // Whole blocks only, so every `.n` reference has its label in the same block.
+  for (let b = 0; out.length + body.length + 1 < lines - 5; b++) {
+    out.push(`blk${b}:`, ...body.map((l) => '        ' + l));
   }
   out.push('helper: ret', '        section .data', 'msg: db "Hello, world", 10', 'len equ $ - msg', '        dq msg, len');
   return out.join('\n') + '\n';
