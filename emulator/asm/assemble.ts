@@ -271,15 +271,22 @@ export class ObjectAssembler {
 
   private encodeItem(item: Item, insn: Insn, address: number): Encoded {
     if (item.fixed) return item.fixed;
+    const resolve = this.resolveAt(item, address);
+    let local = false;
     const enc = encodeInsn(insn, {
       bitness: item.bits,
       address: BigInt(address),
-      resolve: this.resolveAt(item, address),
+      resolve: (e) => {
+        const r = resolve(e);
+        if (r.kind === 'local') local = true;
+        return r;
+      },
       longBranch: item.longBranch,
     });
-    // Only a jump's encoding depends on the layout (rel8 or rel32): every other instruction's
-    // choices rest on constants known when it was read, and its symbol fields are fixups.
-    if (!isBranch(insn)) item.fixed = enc;
+    // Only what the encoder computed from this layout's addresses (jumps, same-section
+    // pc-relative fields) can change between passes; constants were known when the line was
+    // read, and everything else is a fixup evaluated at link time.
+    if (!local) item.fixed = enc;
     return enc;
   }
 
@@ -525,10 +532,6 @@ function isRelaxable(insn: Insn): boolean {
   return /^j/.test(insn.mnemonic) && !insn.indirect && insn.operands.length === 1 && insn.operands[0].kind === 'imm' && insn.operands[0].expr.kind !== 'num';
 }
 
-/** A direct jump or conditional jump (jmp, jcc, loop, jrcxz): its form depends on the distance. */
-function isBranch(insn: Insn): boolean {
-  return /^(j|loop)/.test(insn.mnemonic) && !insn.indirect && insn.operands.some((o) => o.kind === 'imm');
-}
 
 export function assembleObject(parsed: ParsedSource, bits: 32 | 64): { object: ObjectFile; diagnostics: Diagnostic[] } {
   return new ObjectAssembler(parsed.file, bits).run(parsed);
