@@ -28,6 +28,10 @@ export interface AssembleOptions {
   /** Reads included files; default: the file system. */
   reader?: SourceReader;
   compDir?: string;
+  /** Link at this address, page per section, without writing an ELF file (the kernel image). */
+  base?: bigint;
+  /** Entry symbol (default `_start`); null for none. */
+  entry?: string | null;
 }
 
 export interface AssembleResult extends Partial<LinkResult> {
@@ -109,7 +113,7 @@ export function assembleProgram(inputs: SourceInput[], opts: AssembleOptions = {
   }
   const failed = (): boolean => diagnostics.some((d) => d.severity === 'error');
   if (failed() || objects.length === 0) return { diagnostics: sortDiagnostics(diagnostics), objects };
-  const linked = link(objects, { compDir: opts.compDir, producer: 'Trapdoor assembler' });
+  const linked = link(objects, { compDir: opts.compDir, producer: 'Trapdoor assembler', base: opts.base, entry: opts.entry });
   diagnostics.push(...linked.diagnostics);
   return { ...linked, image: failed() ? undefined : linked.image, diagnostics: sortDiagnostics(diagnostics), objects };
 }

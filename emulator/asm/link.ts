@@ -6,7 +6,7 @@
 import { EvalEnv, ExprError, UnknownSymbol, Value, evaluate } from './expr';
 import { Diagnostic, SourceLoc } from './ir';
 import { ObjSymbol, ObjectFile } from './object';
-import { LineRow, OutSection, OutSymbol, layoutExecutable, writeExecutable } from '../elf/writer';
+import { ExecutableLayout, LineRow, OutSection, OutSymbol, layoutExecutable, writeExecutable } from '../elf/writer';
 
 export interface LinkResult {
   image?: Uint8Array;
@@ -16,6 +16,32 @@ export interface LinkResult {
   symbols: OutSymbol[];
   lines: LineRow[];
   sections: { name: string; address: bigint; size: number }[];
+  /** Every output section with its address and final contents (nobits: no data). */
+  outSections: (OutSection & { address: bigint })[];
+}
+
+export interface LinkOptions {
+  compDir?: string;
+  producer?: string;
+  /**
+   * Lay the sections out from this address, each on its own page, instead of as ld places an
+   * executable; no ELF file is written (the kernel image is loaded by the machine itself).
+   */
+  base?: bigint;
+  /** The entry symbol, `_start` by default; `null` for an image without one. */
+  entry?: string | null;
+}
+
+/** Sections one after another from `base`, each starting on a new 4 KiB page (its own permissions). */
+function layoutFrom(base: bigint, sections: OutSection[]): ExecutableLayout {
+  let at = base;
+  const addresses: bigint[] = [];
+  for (const s of sections) {
+    at = (at + 4095n) & ~4095n;
+    addresses.push(at);
+    at += BigInt(s.size);
+  }
+  return { addresses };
 }
 
 interface Placement {
@@ -23,7 +49,6 @@ interface Placement {
   offset: number;
 }
 
-const ENTRY = '_start';
 
 /** Sections go to exec, read-only, writable, then nobits, as ld's default script groups them. */
 function rank(o: { flags: { exec: boolean; write: boolean }; nobits: boolean }): number {
@@ -32,7 +57,8 @@ function rank(o: { flags: { exec: boolean; write: boolean }; nobits: boolean }):
   return o.nobits ? 3 : 2;
 }
 
-export function link(objects: ObjectFile[], opts: { compDir?: string; producer?: string } = {}): LinkResult {
+export function link(objects: ObjectFile[], opts: LinkOptions = {}): LinkResult {
+  const ENTRY = opts.entry === undefined ? '_start' : opts.entry;
   const diagnostics: Diagnostic[] = [];
   const bits = objects[0]?.bits ?? 64;
   const err = (loc: SourceLoc | undefined, message: string): void => {
@@ -66,7 +92,7 @@ export function link(objects: ObjectFile[], opts: { compDir?: string; producer?:
   const newIndex = new Map(sorted.map((x, j) => [x.i, j]));
   const sections: OutSection[] = sorted.map(({ o }) => ({ name: o.name, nobits: o.nobits, flags: o.flags, align: o.align, size: o.size, data: o.nobits ? undefined : new Uint8Array(o.size) }));
   for (const row of placements) for (const p of row) if (p) p.out = newIndex.get(p.out)!;
-  const layout = layoutExecutable(bits, sections);
+  const layout = opts.base !== undefined ? layoutFrom(opts.base, sections) : layoutExecutable(bits, sections);
   const addrOf = (oi: number, si: number, off: number): bigint => {
     const p = placements[oi][si];
     if (!p) return BigInt(off);
@@ -160,9 +186,11 @@ export function link(objects: ObjectFile[], opts: { compDir?: string; producer?:
 
   // 5. Entry point and symbols.
   let entry = 0n;
-  const entryOwner = globals.has(ENTRY) ? globals.get(ENTRY)!.oi : objects.findIndex((o) => o.symbols.get(ENTRY)?.def);
-  if (entryOwner < 0) err(undefined, `no \`${ENTRY}' symbol: the program's entry point must be a label named ${ENTRY}`);
-  else entry = valueOf(entryOwner, ENTRY, 0);
+  if (ENTRY !== null) {
+    const entryOwner = globals.has(ENTRY) ? globals.get(ENTRY)!.oi : objects.findIndex((o) => o.symbols.get(ENTRY)?.def);
+    if (entryOwner < 0) err(undefined, `no \`${ENTRY}' symbol: the program's entry point must be a label named ${ENTRY}`);
+    else entry = valueOf(entryOwner, ENTRY, 0);
+  }
 
   const locals: OutSymbol[] = [];
   const globalsOut: OutSymbol[] = [];
@@ -215,7 +243,9 @@ export function link(objects: ObjectFile[], opts: { compDir?: string; producer?:
 
   const symbols = [...locals, ...globalsOut];
   const summary = sections.map((s, k) => ({ name: s.name, address: layout.addresses[k], size: s.size }));
-  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics, entry, symbols, lines: withEnds, sections: summary };
+  const outSections = sections.map((s, k) => ({ ...s, address: layout.addresses[k] }));
+  const result = { diagnostics, entry, symbols, lines: withEnds, sections: summary, outSections };
+  if (diagnostics.some((d) => d.severity === 'error') || opts.base !== undefined) return result;
   const image = writeExecutable({
     elfClass: bits,
     entry,
@@ -226,7 +256,7 @@ export function link(objects: ObjectFile[], opts: { compDir?: string; producer?:
     compDir: opts.compDir,
     producer: opts.producer,
   });
-  return { image, diagnostics, entry, symbols, lines: withEnds, sections: summary };
+  return { ...result, image };
 }
 
 function constValue(v: Value): bigint {
