@@ -120,6 +120,15 @@ export function link(objects: ObjectFile[], opts: LinkOptions = {}): LinkResult 
     }
   }
 
+  // ld defines __start_NAME and __stop_NAME for a section whose name is a C identifier, so code
+  // can walk a table that several files add to (the kernel's __ex_table).
+  const sectionBounds = new Map<string, bigint>();
+  sections.forEach((s, k) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.name)) return;
+    sectionBounds.set(`__start_${s.name}`, layout.addresses[k]);
+    sectionBounds.set(`__stop_${s.name}`, layout.addresses[k] + BigInt(s.size));
+  });
+
   // 3. Symbol values with final addresses.
   const cache = new Map<string, bigint>();
   const valueOf = (oi: number, name: string, depth: number): bigint => {
@@ -129,6 +138,8 @@ export function link(objects: ObjectFile[], opts: LinkOptions = {}): LinkResult 
     if (!sym?.def) {
       const g = globals.get(name);
       if (!g) {
+        const bound = sectionBounds.get(name);
+        if (bound !== undefined) return bound;
         if (sym?.weak) return 0n;
         throw new UnknownSymbol(name);
       }
@@ -171,6 +182,8 @@ export function link(objects: ObjectFile[], opts: LinkOptions = {}): LinkResult 
           continue;
         }
         if (f.pcrel) v -= addrOf(oi, si, f.pcBase);
+        // Addresses are 64-bit: the kernel's 0xffffffff81000000 is -0x7f000000 to a sign-extended field.
+        v = BigInt.asIntN(64, v);
         const bitsN = BigInt(f.size * 8);
         const signedOnly = f.pcrel || f.signed;
         const min = -(1n << (bitsN - 1n));

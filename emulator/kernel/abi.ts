@@ -1,0 +1,147 @@
+// The facts the kernel's machine code and the TypeScript side must agree on: addresses, segment
+// selectors, MSRs, the layouts of pt_regs, the task and the per-CPU area, and the vmcall service
+// numbers. Linux generates asm-offsets.h from its C structures at build time; we generate it from
+// this file, so each number is written once.
+
+/** Where the kernel image is linked: Linux's __START_KERNEL_map + 16 MiB. */
+export const KERNEL_BASE = 0xffffffff81000000n;
+/** Highest user address + 1 on x86-64 with 4-level paging (Linux's TASK_SIZE_MAX). */
+export const TASK_SIZE_MAX = 0x00007ffffffff000n;
+export const PAGE_SIZE = 4096;
+
+/** GDT selectors, as Linux numbers them (arch/x86/include/asm/segment.h). */
+export const SELECTORS = {
+  __KERNEL_CS: 0x10,
+  __KERNEL_DS: 0x18,
+  __USER32_CS: 0x23,
+  __USER_DS: 0x2b,
+  __USER_CS: 0x33,
+};
+
+export const MSRS = {
+  MSR_EFER: 0xc0000080,
+  MSR_STAR: 0xc0000081,
+  MSR_LSTAR: 0xc0000082,
+  MSR_CSTAR: 0xc0000083,
+  MSR_SYSCALL_MASK: 0xc0000084,
+  MSR_FS_BASE: 0xc0000100,
+  MSR_GS_BASE: 0xc0000101,
+  MSR_KERNEL_GS_BASE: 0xc0000102,
+  MSR_IA32_SYSENTER_CS: 0x174,
+  MSR_IA32_SYSENTER_ESP: 0x175,
+  MSR_IA32_SYSENTER_EIP: 0x176,
+};
+
+/** struct pt_regs, in Linux's order: the entry code pushes ss first and r15 last. */
+export const PT_REGS_FIELDS = [
+  'r15', 'r14', 'r13', 'r12', 'bp', 'bx', 'r11', 'r10', 'r9', 'r8', 'ax', 'cx', 'dx', 'si', 'di',
+  'orig_ax', 'ip', 'cs', 'flags', 'sp', 'ss',
+] as const;
+export type PtRegsField = (typeof PT_REGS_FIELDS)[number];
+export const PT_REGS_SIZE = PT_REGS_FIELDS.length * 8;
+export const ptRegsOffset = (f: PtRegsField): number => PT_REGS_FIELDS.indexOf(f) * 8;
+/** The names arch/x86/include/uapi/asm/ptrace-abi.h gives the offsets, used by the .S files. */
+const PTRACE_ABI_NAMES: Record<PtRegsField, string> = {
+  r15: 'R15', r14: 'R14', r13: 'R13', r12: 'R12', bp: 'RBP', bx: 'RBX', r11: 'R11', r10: 'R10', r9: 'R9', r8: 'R8',
+  ax: 'RAX', cx: 'RCX', dx: 'RDX', si: 'RSI', di: 'RDI', orig_ax: 'ORIG_RAX', ip: 'RIP', cs: 'CS', flags: 'EFLAGS', sp: 'RSP', ss: 'SS',
+};
+
+/** The per-CPU area that GS points to in kernel mode (after swapgs). */
+export const PERCPU = {
+  /** Top of the current task's kernel stack: entry_SYSCALL_64 switches to it. */
+  PCPU_top_of_stack: 0,
+  /** Where entry_SYSCALL_64 keeps the user's %rsp while it has no stack (Linux: cpu_tss_rw.sp2). */
+  PCPU_user_sp: 8,
+  /** The running task's task_struct. */
+  PCPU_current_task: 16,
+  PCPU_SIZE: 64,
+};
+
+/** The part of task_struct that machine code reads (the rest lives in TypeScript). */
+export const TASK = {
+  TASK_pid: 0, // the thread group id, what getpid returns
+  TASK_tid: 8,
+  TASK_ppid: 16,
+  TASK_uid: 24,
+  TASK_euid: 32,
+  TASK_gid: 40,
+  TASK_egid: 48,
+  /** Thread-info flags: _TIF_SYSCALL_TRACE when a tracer (Trapdoor's strace) watches. */
+  TASK_flags: 56,
+  /**
+   * Two pages of kernel memory for copying user data in and out: a path (PATH_MAX bytes), then a
+   * data page (KBUF_DATA bytes on from it).
+   */
+  TASK_kbuf: 64,
+  TASK_stack_top: 72,
+  TASK_SIZE: 128,
+  PATH_MAX: 4096,
+  KBUF_DATA: 4096,
+  KBUF_SIZE: 8192,
+};
+
+export const TIF = {
+  _TIF_SYSCALL_TRACE: 1,
+};
+
+/**
+ * vmcall services: the kernel's machine code calls into TypeScript with `vmcall`, %eax = the
+ * service number, arguments as for a C function (%rdi %rsi %rdx %rcx %r8 %r9), result in %rax
+ * (a value, or -errno) and, for services that also say how many bytes they wrote to a kernel
+ * buffer, %rdx. Kernel pointers only: user memory is copied by machine code.
+ */
+export const VMCALL_SERVICES = [
+  // Boot and process life.
+  'kernel_init', // load the first program; returns its entry, leaves the user stack pointer in %rdx
+  'do_exit', // (code, group) never returns to this task
+  'syscall_trace_enter', // (regs) the tracer sees the call's arguments
+  'syscall_trace_exit', // (regs) the tracer sees the result
+  'do_user_fault', // (vector, error_code, address, regs) a fault in user mode becomes a signal
+  'kernel_oops', // (vector, error_code, address, regs) a fault in the kernel that no fixup covers
+  // File I/O on kernel buffers.
+  'ksys_read', 'ksys_write', 'ksys_pread64', 'ksys_pwrite64', 'ksys_lseek',
+  'do_sys_openat', 'ksys_close', 'vfs_fstat', 'vfs_fstatat', 'do_faccessat', 'ksys_ioctl', 'do_fcntl',
+  'ksys_dup', 'ksys_dup3', 'do_getcwd', 'ksys_chdir', 'do_mkdirat', 'do_unlinkat', 'do_renameat',
+  'ksys_getdents64', 'do_readlinkat', 'ksys_umask',
+  // Memory.
+  'sys_brk', 'ksys_mmap_pgoff', 'do_munmap', 'do_mprotect', 'do_mremap', 'do_madvise',
+  // Process state, time, misc.
+  'do_arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'do_prlimit', 'newuname', 'do_sysinfo',
+  'getrandom', 'clock_gettime', 'do_gettimeofday', 'hrtimer_nanosleep', 'sched_yield',
+  'do_sigaction', 'sigprocmask',
+] as const;
+export type VmcallService = (typeof VMCALL_SERVICES)[number];
+export const vmcallNumber = (s: VmcallService): number => VMCALL_SERVICES.indexOf(s) + 1;
+
+/** Linux's errno numbers the machine code returns itself (the rest come from TypeScript). */
+export const KERNEL_ERRNOS = { EPERM: 1, EFAULT: 14, EINVAL: 22, ENAMETOOLONG: 36, ENOSYS: 38 };
+
+/** The text of asm-offsets.h: every constant above as a #define, for the .S files. */
+export function asmOffsetsHeader(): string {
+  const lines = ['/* Generated from emulator/kernel/abi.ts by the kernel build: do not edit. */', '#ifndef __ASM_OFFSETS_H', '#define __ASM_OFFSETS_H'];
+  const def = (name: string, value: number | bigint): void => {
+    lines.push(`#define ${name} ${typeof value === 'bigint' ? '0x' + value.toString(16) : value}`);
+  };
+  def('TASK_SIZE_MAX', TASK_SIZE_MAX);
+  def('PAGE_SIZE', PAGE_SIZE);
+  for (const [k, v] of Object.entries(SELECTORS)) def(k, v);
+  for (const [k, v] of Object.entries(MSRS)) def(k, v);
+  for (const f of PT_REGS_FIELDS) def(PTRACE_ABI_NAMES[f], ptRegsOffset(f));
+  def('PT_REGS_SIZE', PT_REGS_SIZE);
+  for (const [k, v] of Object.entries(PERCPU)) def(k, v);
+  for (const [k, v] of Object.entries(TASK)) def(k, v);
+  for (const [k, v] of Object.entries(TIF)) def(k, v);
+  for (const [k, v] of Object.entries(KERNEL_ERRNOS)) def(k, v);
+  lines.push('#endif', '');
+  return lines.join('\n');
+}
+
+/**
+ * The text of vmcall.h: the service numbers as assembler symbols (not #defines, so a GAS macro
+ * can paste `VMCALL_\service` together after the C preprocessor has run).
+ */
+export function vmcallHeader(): string {
+  const lines = ['/* Generated from emulator/kernel/abi.ts by the kernel build: do not edit. */'];
+  for (const s of VMCALL_SERVICES) lines.push(`\t.set VMCALL_${s}, ${vmcallNumber(s)}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,99 @@
+/*
+ * head_64.S: where the kernel starts, and the boot CPU's data.
+ *
+ * The emulator enters start_kernel in ring 0 with %rsp at the top of init_stack and the kernel
+ * image mapped at 0xffffffff81000000 (supervisor-only pages: a user program cannot read them).
+ * Linux's boot does much more (decompression, page tables, memory discovery); the steps kept are
+ * the ones every system call depends on.
+ */
+#include "asm/asm-offsets.h"
+#include "linux/linkage.h"
+#include "asm/vmcall.h"
+
+	.text
+
+SYM_CODE_START(start_kernel)
+	/* The per-CPU area: in kernel mode %gs points at it (MSR_GS_BASE). */
+	leaq	per_cpu_area(%rip), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	movl	$MSR_GS_BASE, %ecx
+	wrmsr
+
+	/* The first task runs on init_stack; entry code finds it through the per-CPU area. */
+	leaq	init_task(%rip), %rax
+	movq	%rax, %gs:PCPU_current_task
+	leaq	init_stack_top(%rip), %rax
+	movq	%rax, %gs:PCPU_top_of_stack
+	movq	%rax, cpu_tss_rw+4(%rip)	/* TSS.RSP0: the stack for interrupts from ring 3 */
+	leaq	init_task_kbuf(%rip), %rax
+	movq	%rax, init_task+TASK_kbuf(%rip)
+
+	call	syscall_init			/* MSR_STAR, MSR_LSTAR, MSR_SYSCALL_MASK */
+	call	idt_setup			/* exceptions and int $0x80 */
+	jmp	run_init_process
+SYM_CODE_END(start_kernel)
+
+/*
+ * Load the first program (execve in TypeScript: read the ELF, map it, build the stack with argv,
+ * envp and the auxiliary vector) and enter it in user mode for the first time. There is nothing
+ * to return to, so the kernel fakes the frame an interrupt from user mode would have left, and
+ * executes IRETQ.
+ */
+SYM_CODE_START(run_init_process)
+	leaq	init_task(%rip), %rdi
+	movl	$VMCALL_kernel_init, %eax
+	vmcall					/* %rax = entry point, %rdx = user stack pointer */
+
+	pushq	$__USER_DS			/* ss */
+	pushq	%rdx				/* rsp */
+	pushq	$0x202				/* rflags: IF set, as user code always runs */
+	pushq	$__USER_CS			/* cs: ring 3, 64-bit */
+	pushq	%rax				/* rip: the ELF entry point */
+
+	xorl	%eax, %eax			/* a new program starts with clear registers */
+	xorl	%ebx, %ebx
+	xorl	%ecx, %ecx
+	xorl	%edx, %edx
+	xorl	%esi, %esi
+	xorl	%edi, %edi
+	xorl	%ebp, %ebp
+	xorl	%r8d, %r8d
+	xorl	%r9d, %r9d
+	xorl	%r10d, %r10d
+	xorl	%r11d, %r11d
+	xorl	%r12d, %r12d
+	xorl	%r13d, %r13d
+	xorl	%r14d, %r14d
+	xorl	%r15d, %r15d
+	swapgs					/* the user's %gs base (0) becomes active */
+	iretq					/* and we are in ring 3, at _start */
+SYM_CODE_END(run_init_process)
+
+	.data
+	.balign 64
+SYM_DATA_START(per_cpu_area)
+	.zero	PCPU_SIZE
+SYM_DATA_END(per_cpu_area)
+
+/* The 64-bit TSS: only RSP0 (at offset 4) matters, the stack the CPU switches to from ring 3. */
+	.balign 16
+SYM_DATA_START(cpu_tss_rw)
+	.zero	104
+SYM_DATA_END(cpu_tss_rw)
+
+/* The first task's task_struct: the fields machine code reads (see abi.ts, TASK_*). */
+	.balign 64
+SYM_DATA_START(init_task)
+	.zero	TASK_SIZE
+SYM_DATA_END(init_task)
+
+	.bss
+	.balign 4096
+SYM_DATA_START(init_stack)
+	.zero	16384
+SYM_DATA_END(init_stack)
+init_stack_top:
+SYM_DATA_START(init_task_kbuf)
+	.zero	KBUF_SIZE
+SYM_DATA_END(init_task_kbuf)

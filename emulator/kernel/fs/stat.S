@@ -1,0 +1,161 @@
+/*
+ * stat.S: stat(2) and friends, readlink(2). The service fills the task's data buffer with a
+ * struct stat (144 bytes on x86-64) or the link's text; copy_to_user hands it to the program.
+ */
+#include "asm/asm-offsets.h"
+#include "linux/linkage.h"
+#include "linux/syscalls.h"
+
+	.set	AT_FDCWD, -100
+	.set	AT_SYMLINK_NOFOLLOW, 0x100
+	.set	AT_EMPTY_PATH, 0x1000
+	.set	STAT_SIZE, 144
+
+	.text
+
+/* Copies the data buffer to the user pointer in %r12 if %rax >= 0; %rdx bytes (or STAT_SIZE). */
+SYM_FUNC_START(copy_kbuf_result)
+	testq	%rax, %rax
+	js	9f
+	pushq	%rax
+	movq	%r12, %rdi
+	LOAD_KBUF_DATA %rsi
+	call	copy_to_user
+	testq	%rax, %rax
+	popq	%rax
+	jz	9f
+	movq	$-EFAULT, %rax
+9:	ret
+SYM_FUNC_END(copy_kbuf_result)
+
+/* long newfstat(unsigned int fd, struct stat __user *statbuf) */
+SYM_FUNC_START(sys_newfstat)
+	pushq	%r12
+	movq	%rsi, %r12
+	LOAD_KBUF_DATA %rsi
+	movl	$VMCALL_vfs_fstat, %eax
+	vmcall					/* vfs_fstat(fd, kstat) */
+	movl	$STAT_SIZE, %edx
+	call	copy_kbuf_result
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_newfstat)
+
+/* long newfstatat(int dfd, const char __user *filename, struct stat __user *statbuf, int flag) */
+SYM_FUNC_START(sys_newfstatat)
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	movq	%rdi, %r13			/* dfd */
+	movq	%rdx, %r12			/* statbuf */
+	movq	%rcx, %r14			/* flags */
+	movq	%rsi, %rdi
+	call	getname
+	testq	%rax, %rax
+	js	9f
+	movq	%r13, %rdi
+	movq	%rax, %rsi
+	LOAD_KBUF_DATA %rdx
+	movq	%r14, %rcx
+	movl	$VMCALL_vfs_fstatat, %eax
+	vmcall					/* vfs_fstatat(dfd, kpath, kstat, flags) */
+	movl	$STAT_SIZE, %edx
+	call	copy_kbuf_result
+9:	popq	%r14
+	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_newfstatat)
+
+/* long newstat(const char __user *filename, struct stat __user *statbuf) */
+SYM_FUNC_START(sys_newstat)
+	movq	%rsi, %rdx
+	movq	%rdi, %rsi
+	movq	$AT_FDCWD, %rdi
+	xorl	%ecx, %ecx
+	jmp	sys_newfstatat
+SYM_FUNC_END(sys_newstat)
+
+/* long newlstat(const char __user *filename, struct stat __user *statbuf) */
+SYM_FUNC_START(sys_newlstat)
+	movq	%rsi, %rdx
+	movq	%rdi, %rsi
+	movq	$AT_FDCWD, %rdi
+	movl	$AT_SYMLINK_NOFOLLOW, %ecx
+	jmp	sys_newfstatat
+SYM_FUNC_END(sys_newlstat)
+
+/* long readlinkat(int dfd, const char __user *path, char __user *buf, int bufsiz) */
+SYM_FUNC_START(sys_readlinkat)
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	movq	%rdi, %r13
+	movq	%rdx, %r12
+	movq	%rcx, %r14
+	testl	%r14d, %r14d
+	jle	8f				/* bufsiz must be positive */
+	movq	%rsi, %rdi
+	call	getname
+	testq	%rax, %rax
+	js	9f
+	movq	%r13, %rdi
+	movq	%rax, %rsi
+	LOAD_KBUF_DATA %rdx
+	movslq	%r14d, %rcx
+	cmpq	$KBUF_DATA, %rcx
+	jbe	1f
+	movl	$KBUF_DATA, %ecx
+1:	movl	$VMCALL_do_readlinkat, %eax
+	vmcall					/* length of the link text, not NUL-terminated */
+	movq	%rax, %rdx
+	call	copy_kbuf_result
+	jmp	9f
+8:	movq	$-EINVAL, %rax
+9:	popq	%r14
+	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_readlinkat)
+
+/* long readlink(const char __user *path, char __user *buf, int bufsiz) */
+SYM_FUNC_START(sys_readlink)
+	movq	%rdx, %rcx
+	movq	%rsi, %rdx
+	movq	%rdi, %rsi
+	movq	$AT_FDCWD, %rdi
+	jmp	sys_readlinkat
+SYM_FUNC_END(sys_readlink)
+
+/* long getcwd(char __user *buf, unsigned long size): the length including the NUL */
+SYM_FUNC_START(sys_getcwd)
+	pushq	%r12
+	movq	%rdi, %r12
+	LOAD_KBUF_DATA %rdi
+	cmpq	$KBUF_DATA, %rsi
+	jbe	1f
+	movl	$KBUF_DATA, %esi
+1:	movl	$VMCALL_do_getcwd, %eax
+	vmcall
+	movq	%rax, %rdx
+	call	copy_kbuf_result
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_getcwd)
+
+/* long getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count) */
+SYM_FUNC_START(sys_getdents64)
+	pushq	%r12
+	movq	%rsi, %r12
+	LOAD_KBUF_DATA %rsi
+	movl	%edx, %edx
+	cmpq	$KBUF_DATA, %rdx
+	jbe	1f
+	movl	$KBUF_DATA, %edx
+1:	movl	$VMCALL_ksys_getdents64, %eax
+	vmcall
+	movq	%rax, %rdx
+	call	copy_kbuf_result
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_getdents64)

@@ -1,0 +1,93 @@
+/*
+ * time.S: clocks and sleeping. Time here is the machine's emulated time, derived from the
+ * instructions it has run, so a program sees the same clock on every run.
+ * (A static glibc program reads the clock through the vDSO without a system call at all.)
+ */
+#include "asm/asm-offsets.h"
+#include "linux/linkage.h"
+#include "linux/syscalls.h"
+
+	.text
+
+/* long clock_gettime(clockid_t which_clock, struct __kernel_timespec __user *tp) */
+SYM_FUNC_START(sys_clock_gettime)
+	pushq	%r12
+	movq	%rsi, %r12
+	LOAD_KBUF_DATA %rsi
+	movl	$VMCALL_clock_gettime, %eax
+	vmcall
+	movl	$16, %edx
+	call	copy_kbuf_result
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_clock_gettime)
+
+/* long gettimeofday(struct timeval __user *tv, struct timezone __user *tz) */
+SYM_FUNC_START(sys_gettimeofday)
+	pushq	%r12
+	movq	%rdi, %r12
+	LOAD_KBUF_DATA %rdi
+	movl	$VMCALL_do_gettimeofday, %eax
+	vmcall
+	testq	%r12, %r12			/* tv may be NULL */
+	jz	9f
+	movl	$16, %edx
+	call	copy_kbuf_result
+9:	popq	%r12
+	ret
+SYM_FUNC_END(sys_gettimeofday)
+
+/* time_t time(time_t __user *tloc) */
+SYM_FUNC_START(sys_time)
+	pushq	%r12
+	movq	%rdi, %r12
+	LOAD_KBUF_DATA %rdi
+	movl	$VMCALL_do_gettimeofday, %eax
+	vmcall
+	LOAD_KBUF_DATA %rax
+	movq	(%rax), %rax			/* the seconds */
+	testq	%r12, %r12
+	jz	9f
+	movl	$8, %edx
+	call	copy_kbuf_result
+9:	popq	%r12
+	ret
+SYM_FUNC_END(sys_time)
+
+/*
+ * long clock_nanosleep(clockid_t which_clock, int flags, const struct __kernel_timespec __user *rqtp,
+ *                      struct __kernel_timespec __user *rmtp)
+ */
+SYM_FUNC_START(sys_clock_nanosleep)
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	movq	%rdi, %r13
+	movq	%rsi, %r14
+	LOAD_KBUF_DATA %rdi
+	movq	%rdx, %rsi
+	movl	$16, %edx
+	call	copy_from_user			/* the requested duration */
+	testq	%rax, %rax
+	jnz	8f
+	movq	%r13, %rdi
+	movq	%r14, %rsi
+	LOAD_KBUF_DATA %rdx
+	movl	$VMCALL_hrtimer_nanosleep, %eax
+	vmcall					/* hrtimer_nanosleep(clock, flags, ktimespec) */
+	jmp	9f
+8:	movq	$-EFAULT, %rax
+9:	popq	%r14
+	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_clock_nanosleep)
+
+/* long nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp) */
+SYM_FUNC_START(sys_nanosleep)
+	movq	%rsi, %rcx
+	movq	%rdi, %rdx
+	xorl	%edi, %edi			/* CLOCK_REALTIME */
+	xorl	%esi, %esi			/* relative */
+	jmp	sys_clock_nanosleep
+SYM_FUNC_END(sys_nanosleep)
