@@ -144,9 +144,14 @@ export class ObjectAssembler {
         case 'type':
           if (st.type !== 'notype') this.sym(st.name).type = st.type === 'function' ? 'func' : 'object';
           break;
-        case 'size':
-          this.sym(st.name).size = st.expr;
+        case 'size': {
+          // `.size f, . - f` means the `.` of this line: keep it as a hidden `.set` evaluated here.
+          const hidden = `.L\u0001size.${st.name}.${index}`;
+          this.sym(hidden);
+          this.defs.set(hidden, [{ item: push({ kind: 'set', name: hidden, expr: st.expr, loc: st.loc }) }]);
+          this.sym(st.name).size = { kind: 'sym', name: hidden };
           break;
+        }
         case 'comm': {
           // Common symbols go straight to this object's .bss: a static link would put them there.
           const saved = sec;
