@@ -1,5 +1,6 @@
 // Bundles the command line (and, later, the extension and the debug adapter) for Node.
-// iced-x86 loads its wasm from __dirname at run time, so the .wasm is copied next to the bundles.
+// iced-x86 loads its wasm from __dirname at run time, so the .wasm is copied next to the bundles,
+// and so is the kernel tree (its .S sources and syscall tables are read at run time).
 'use strict';
 const path = require('path');
 const webpack = require('webpack');
@@ -25,6 +26,12 @@ module.exports = {
   performance: { hints: false },
   plugins: [
     new webpack.BannerPlugin({ banner: '#!/usr/bin/env node', raw: true, include: /^cli\.js$/ }),
-    new CopyPlugin({ patterns: [{ from: 'node_modules/iced-x86/iced_x86_bg.wasm', to: '.' }] }),
+    new CopyPlugin({
+      patterns: [
+        { from: 'node_modules/iced-x86/iced_x86_bg.wasm', to: '.' },
+        // The kernel's sources: assembled at start-up, opened by the debugger, listed by `syscalls`.
+        { from: 'emulator/kernel', to: 'kernel', globOptions: { ignore: ['**/*.ts'] } },
+      ],
+    }),
   ],
 };

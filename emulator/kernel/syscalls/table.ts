@@ -116,7 +116,8 @@ export function tablesFromText(text64: string, text32: string): SyscallTables {
 
 /** Finds the directory holding the .tbl files: beside the sources, or the source tree when run from out/. */
 export function findTableDir(start = __dirname): string {
-  const candidates = [path.join(start, '..', 'arch', 'x86', 'entry', 'syscalls')];
+  // Beside the sources (emulator/kernel/syscalls), or in the kernel tree copied next to a bundle (dist/kernel).
+  const candidates = [path.join(start, '..', 'arch', 'x86', 'entry', 'syscalls'), path.join(start, 'kernel', 'arch', 'x86', 'entry', 'syscalls')];
   for (let dir = start, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, TABLE_DIR));
   for (const c of candidates) if (fs.existsSync(path.join(c, TABLE_FILES['64']))) return c;
   throw new Error(`cannot find ${TABLE_FILES['64']} near ${start}`);
