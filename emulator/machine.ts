@@ -166,6 +166,14 @@ export class Machine {
 
   /** The process ends (exit, exit_group, or a fatal signal): the run loop stops. */
   terminate(e: { code?: number; signal?: number }): void {
+    // A call that never returns (exit, exit_group, a fatal signal inside a call): `= ?`.
+    const ev = this.pendingSyscall;
+    if (ev) {
+      this.pendingSyscall = undefined;
+      ev.endInsn = this.cpu.instructions;
+      ev.endCycles = this.cpu.cycles;
+      this.events.syscallExit?.(ev);
+    }
     this.exit = e;
     this.events.processExit?.({ pid: this.pid, exitCode: e.code, signal: e.signal });
   }
@@ -173,6 +181,13 @@ export class Machine {
   get pid(): number {
     const task = this.symbol('init_task');
     return task === undefined ? 0 : Number(this.space.readU64(canon(task)));
+  }
+
+  /** A whole call the kernel makes on the program's behalf (the first execve), for the tracer. */
+  reportSyscall(ev: SyscallEvent): void {
+    if (!this.tracing) return;
+    this.events.syscallEnter?.(ev);
+    this.events.syscallExit?.(ev);
   }
 
   deliverSignal(s: SignalEvent): void {
