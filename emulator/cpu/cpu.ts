@@ -10,7 +10,7 @@ import { Exec } from './operands';
 import { costOf } from './cost';
 import { deliver } from './interrupts';
 import './alu'; import './moves'; import './muldiv'; import './shift'; import './bits'; import './control';
-import './string'; import './system'; import './sse-int'; import './sse-float'; import './x87';
+import './string'; import './system'; import './sse-int'; import './sse-int2'; import './sse-move'; import './sse-float'; import './x87'; import './x87-env';
 
 export type StopReason =
   | { kind: 'budget' }

@@ -160,8 +160,8 @@ def([Mnemonic.In, Mnemonic.Out, Mnemonic.Insb, Mnemonic.Insw, Mnemonic.Insd, Mne
   return (c) => { if (c.cpl > iopl(c)) gp0(); if (p) p(c, -1, 0); }; // no devices: reads float high
 });
 
-// CPUID advertises only what is implemented: SSE/SSE2 baseline, CMOV, CX8, CX16, POPCNT, LZCNT,
-// SYSCALL, NX, LM, RDTSCP, TSC. No SSE3+, no AVX, no RDRAND, no XSAVE.
+// CPUID advertises only what is implemented: FPU, SSE/SSE2 baseline, FXSR, CMOV, CX8, CX16, POPCNT, LZCNT,
+// SYSCALL, NX, LM, RDTSCP, TSC. No SSE3+ (so glibc's ifuncs pick the sse2 variants), no AVX, no RDRAND, no XSAVE.
 const VENDOR = 'TrapdoorCPU!';
 const BRAND = 'Trapdoor emulated x86-64 CPU'.padEnd(48, '\0');
 function str4(s: string, i: number): number {
@@ -172,7 +172,7 @@ export function cpuid(leaf: number, sub: number): [number, number, number, numbe
   switch (leaf) {
     case 0: return [7, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)];
     case 1: return [0x000806f0, 0x00000800, (1 << 13) | (1 << 23),
-      (1 << 0) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 25) | (1 << 26)];
+      (1 << 0) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24) | (1 << 25) | (1 << 26)];
     case 0x80000000: return [0x80000008, 0, 0, 0];
     case 0x80000001: return [0, 0, (1 << 0) | (1 << 5), (1 << 11) | (1 << 20) | (1 << 27) | (1 << 29)];
     case 0x80000002: case 0x80000003: case 0x80000004: {

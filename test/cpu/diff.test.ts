@@ -9,7 +9,7 @@ import { requireTools, tempDir } from '../helpers/tools';
 import { Gen, SCRATCH } from './gen';
 import { Case, programSource, build, runNative, runEmulated, OUT_SIZE, FLAG_NAMES } from './harness';
 
-const CASES = 200, LEN = 500;
+const CASES = 400, LEN = 500;
 const SEED = Number(process.env.CPU_DIFF_SEED ?? 20240601);
 
 function makeCase(rng: Rng): Case {
@@ -24,7 +24,7 @@ function makeCase(rng: Rng): Case {
   return { regs, flags, xmm, scratch, body };
 }
 
-const NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15'];
+const NAMES = ['rax', 'rcx', 'rdx', 'rbx', 'mxcsr', 'rbp', 'rsi', 'rdi', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'x87 status word'];
 function describe1(nat: Uint8Array, emu: Uint8Array): string[] {
   const dn = new DataView(nat.buffer, nat.byteOffset), de = new DataView(emu.buffer, emu.byteOffset);
   const out: string[] = [];
@@ -35,7 +35,8 @@ function describe1(nat: Uint8Array, emu: Uint8Array): string[] {
   const fa = dn.getUint32(128, true), fb = de.getUint32(128, true);
   if (fa !== fb) out.push(`rflags: native 0x${fa.toString(16)} emulator 0x${fb.toString(16)} (differ: ${FLAG_NAMES.filter(([m]) => (fa ^ fb) & m).map(([, n]) => n).join(' ')})`);
   for (let x = 0; x < 16; x++) {
-    for (let k = 0; k < 16; k++) if (nat[136 + x * 16 + k] !== emu[136 + x * 16 + k]) { out.push(`xmm${x} differs`); break; }
+    const o = 136 + x * 16, h = (b: Uint8Array) => Buffer.from(b.subarray(o, o + 16)).reverse().toString('hex');
+    if (h(nat) !== h(emu)) out.push(`xmm${x}: native ${h(nat)} emulator ${h(emu)}`);
   }
   for (let k = 0; k < SCRATCH; k++) if (nat[392 + k] !== emu[392 + k]) { out.push(`scratch[${k}]: native ${nat[392 + k]} emulator ${emu[392 + k]}`); break; }
   return out;
@@ -52,6 +53,7 @@ function check(dir: string, name: string, cases: Case[]): { bad: number[]; diffs
     const d = describe1(nat.subarray(k * OUT_SIZE, (k + 1) * OUT_SIZE), emu.out.subarray(k * OUT_SIZE, (k + 1) * OUT_SIZE));
     if (d.length) { bad.push(k); diffs.push(d); }
   }
+  if (name === 'batch') console.log(`      ${emu.instructions} instructions emulated and compared`);
   return { bad, diffs, emuStop: emu.stop };
 }
 

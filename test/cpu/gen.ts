@@ -1,9 +1,11 @@
 // Seeded generator of random instruction sequences (GNU as, AT&T syntax) for the differential test:
 // integer ALU of every size, shifts/rotates, mul/div with non-faulting operands, bit ops, setcc/cmovcc,
-// jcc, string ops on the scratch buffer. Memory operands address the scratch buffer through %r15,
-// which the generated code never writes; %rsp is never touched except by balanced push/pop.
+// jcc, string ops on the scratch buffer; SSE/SSE2 floating point and x87 (gen-float.ts). Memory operands
+// address the scratch buffer through %r15, which the generated code never writes; %rsp is never touched
+// except by balanced push/pop.
 
 import { Rng } from '../helpers/random';
+import { FloatGen } from './gen-float';
 
 const R64 = ['rax', 'rbx', 'rcx', 'rdx', 'rsi', 'rdi', 'rbp', 'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14'];
 const R32: Record<string, string> = { rax: 'eax', rbx: 'ebx', rcx: 'ecx', rdx: 'edx', rsi: 'esi', rdi: 'edi', rbp: 'ebp' };
@@ -22,7 +24,8 @@ function reg(r: string, size: number): string {
 }
 
 export class Gen {
-  constructor(private rng: Rng) {}
+  private readonly fl: FloatGen;
+  constructor(private rng: Rng) { this.fl = new FloatGen(rng, (size) => this.mem(size), () => this.r(), (r, size) => reg(r, size)); }
   private r(): string { return this.rng.pick(R64); }
   private sz(): number { return this.rng.pick(SIZES); }
   private mem(size: number): string { return `${this.rng.int((SCRATCH - 16) / size) * size}(%r15)`; }
@@ -38,7 +41,9 @@ export class Gen {
   next(): string[] {
     const g = this.rng;
     const s = this.sz(), x = SUF[SIZES.indexOf(s)];
-    switch (g.int(16)) {
+    const k = g.int(22);
+    if (k >= 16) return k < 20 ? this.fl.sse() : k < 21 ? this.fl.mxcsr() : this.fl.x87();
+    switch (k) {
       case 0: case 1: case 2: {
         const op = g.pick(['add', 'or', 'adc', 'sbb', 'and', 'sub', 'xor', 'cmp', 'test']);
         const form = g.int(5);

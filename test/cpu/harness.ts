@@ -1,5 +1,6 @@
 // The differential-test harness: builds one native program running many cases (each: load GPRs,
-// RFLAGS, XMMs and a scratch buffer from a table, run a sequence, store the state), runs it natively
+// RFLAGS, XMMs and a scratch buffer from a table, run a sequence, store the state with MXCSR and the
+// x87 status word), runs it natively
 // and in the emulator (bare mode, user CPL), and compares the stored state case by case.
 
 import { spawnSync } from 'child_process';
@@ -22,13 +23,14 @@ export function programSource(cases: Case[]): string {
   const L: string[] = ['.text', '.globl _start', '_start:'];
   cases.forEach((c, k) => {
     L.push(`case_${k}:`, `  lea stack_top(%rip), %rsp`, `  lea init_${k}(%rip), %rsi`, `  lea scratch(%rip), %rdi`,
-      `  mov $${SCRATCH}, %ecx`, `  cld`, `  rep movsb`);
+      `  mov $${SCRATCH}, %ecx`, `  cld`, `  rep movsb`, `  fninit`, `  ldmxcsr mxcsr_default(%rip)`);
     for (let x = 0; x < 16; x++) L.push(`  movdqu xmm_${k}+${x * 16}(%rip), %xmm${x}`);
     L.push(`  pushq $${hex(BigInt(c.flags))}`, `  popfq`);
     GPRS.forEach((r, i) => L.push(`  movabs $${hex(c.regs[i])}, %${r}`));
     L.push(`  lea scratch(%rip), %r15`);
     for (const line of c.body.flat()) L.push(line.endsWith(':') ? line : '  ' + line);
-    L.push(`  pushfq`, `  pushq %rax`, `  lea out_${k}(%rip), %rax`);
+    // MXCSR goes in the RSP slot and the x87 status word in the R15 slot (both otherwise zero).
+    L.push(`  pushfq`, `  pushq %rax`, `  lea out_${k}(%rip), %rax`, `  stmxcsr 32(%rax)`, `  fnstsw 120(%rax)`);
     GPRS.forEach((r, i) => { if (r !== 'rax') L.push(`  mov %${r}, ${[0, 3, 1, 2, 6, 7, 5, 8, 9, 10, 11, 12, 13, 14][i] * 8}(%rax)`); });
     L.push(`  popq %rbx`, `  mov %rbx, 0(%rax)`, `  popq %rbx`, `  mov %rbx, 128(%rax)`);
     for (let x = 0; x < 16; x++) L.push(`  movdqu %xmm${x}, ${136 + x * 16}(%rax)`);
@@ -36,7 +38,7 @@ export function programSource(cases: Case[]): string {
   });
   L.push('end_marker:', '  mov $1, %eax', '  mov $1, %edi', '  lea out_0(%rip), %rsi', `  mov $${OUT_SIZE * cases.length}, %edx`, '  syscall',
     '  mov $60, %eax', '  xor %edi, %edi', '  syscall');
-  L.push('.data', '.balign 16');
+  L.push('.data', '.balign 16', 'mxcsr_default: .long 0x1f80');
   cases.forEach((c, k) => {
     L.push(`init_${k}: .byte ${Array.from(c.scratch).join(',')}`);
     L.push(`xmm_${k}: .quad ${c.xmm.map(hex).join(',')}`);
