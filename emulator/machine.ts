@@ -43,7 +43,7 @@ export class Machine {
   private pendingSyscall?: SyscallEvent;
   private oops?: string;
 
-  constructor(readonly events: MachineEvents = {}, kernel?: KernelImage) {
+  constructor(public events: MachineEvents = {}, kernel?: KernelImage) {
     this.kernel = kernel ?? buildKernel();
     this.cpu = new Cpu(this.space);
     this.mapKernel();

@@ -114,7 +114,7 @@ export type VmcallService = (typeof VMCALL_SERVICES)[number];
 export const vmcallNumber = (s: VmcallService): number => VMCALL_SERVICES.indexOf(s) + 1;
 
 /** Linux's errno numbers the machine code returns itself (the rest come from TypeScript). */
-export const KERNEL_ERRNOS = { EPERM: 1, EFAULT: 14, EINVAL: 22, ENAMETOOLONG: 36, ENOSYS: 38 };
+export const KERNEL_ERRNOS = { EPERM: 1, EFAULT: 14, EINVAL: 22, ENAMETOOLONG: 36, ENOSYS: 38, MAX_ERRNO: 4095 };
 
 /** The text of asm-offsets.h: every constant above as a #define, for the .S files. */
 export function asmOffsetsHeader(): string {

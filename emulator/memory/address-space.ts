@@ -35,6 +35,9 @@ export class AddressSpace {
   private wPage: Page[];
   /** Called when a page holding decoded code is written (self-modifying code); set by the CPU. */
   onCodeWrite: ((pageNumber: number) => void) | null = null;
+  /** Supplies a page on the first touch of a page number that has none yet (demand-zero and
+   *  file-backed mappings cost nothing until used); set by the kernel's memory manager. */
+  demand: ((pageNumber: number) => Page | undefined) | null = null;
 
   constructor() {
     this.rTag = this.tlbSup.rTag; this.rPage = this.tlbSup.rPage;
@@ -95,6 +98,41 @@ export class AddressSpace {
     this.flushTlb();
   }
 
+  /** Sets the permission bits exactly (without forcing PROT_PRESENT: 0 makes PROT_NONE pages). */
+  setProt(addr: number, length: number, prot: number): void {
+    for (const pn of pageRange(addr, length)) {
+      const p = this.pages.get(pn);
+      if (!p) continue;
+      this.dropCode(pn);
+      p.prot = prot;
+    }
+    this.flushTlb();
+  }
+
+  /** Moves the resident pages of [from, from+length) to start at `to` (mremap); both page-aligned. */
+  movePages(from: number, to: number, length: number): void {
+    const n = Math.ceil(length / PAGE_SIZE), f = Math.floor(from / PAGE_SIZE), t = Math.floor(to / PAGE_SIZE);
+    const moved: [number, Page][] = [];
+    for (let k = 0; k < n; k++) {
+      const p = this.pages.get(f + k);
+      if (!p) continue;
+      this.dropCode(f + k);
+      this.pages.delete(f + k);
+      moved.push([t + k, p]);
+    }
+    for (const [pn, p] of moved) { this.dropCode(pn); this.pages.set(pn, p); }
+    this.flushTlb();
+  }
+
+  /** The page for `pn`, created on demand if a mapping supplies one. */
+  private resident(pn: number): Page | undefined {
+    const p = this.pages.get(pn);
+    if (p !== undefined || this.demand === null) return p;
+    const q = this.demand(pn);
+    if (q !== undefined) this.pages.set(pn, q);
+    return q;
+  }
+
   isMapped(addr: number): boolean {
     return this.pages.has(Math.floor(addr / PAGE_SIZE));
   }
@@ -126,12 +164,13 @@ export class AddressSpace {
   translate(addr: number, access: Access): Page {
     if (!isCanonical(addr)) throw new GuestFault(VEC_GP, 0);
     const pn = Math.floor(addr / PAGE_SIZE);
-    const p = this.pages.get(pn);
+    const p = this.resident(pn);
     const user = this.userMode;
     let err = (access === Access.Write ? PF_W : 0) | (user ? PF_U : 0) | (access === Access.Exec ? PF_I : 0);
     if (p === undefined) throw new GuestFault(VEC_PF, err, addr);
-    err |= PF_P;
     const prot = p.prot;
+    if (!(prot & PROT_PRESENT)) throw new GuestFault(VEC_PF, err, addr);   // PROT_NONE
+    err |= PF_P;
     if ((user && !(prot & PROT_USER)) ||
         (access === Access.Write && !(prot & PROT_WRITE)) ||
         (access === Access.Exec && !(prot & PROT_EXEC))) {
@@ -258,7 +297,7 @@ export class AddressSpace {
     let done = 0;
     while (done < length) {
       const a = addr + done;
-      const p = this.pages.get(Math.floor(a / PAGE_SIZE));
+      const p = this.resident(Math.floor(a / PAGE_SIZE));
       if (!p) throw new GuestFault(VEC_PF, 0, a);
       const off = a & 4095;
       const k = Math.min(length - done, PAGE_SIZE - off);
@@ -273,7 +312,7 @@ export class AddressSpace {
     while (done < bytes.length) {
       const a = addr + done;
       const pn = Math.floor(a / PAGE_SIZE);
-      const p = this.pages.get(pn);
+      const p = this.resident(pn);
       if (!p) throw new GuestFault(VEC_PF, PF_W, a);
       if (p.codeBlocks > 0 && this.onCodeWrite) this.onCodeWrite(pn);
       const off = a & 4095;

@@ -57,8 +57,8 @@ SYM_FUNC_START(\name)
 	popq	%rdx
 	popq	%rsi
 	popq	%rdi
-	testq	%rax, %rax
-	js	1f
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR: a kernel pointer is negative too */
+	jae	1f
 	movq	%rax, \path_arg
 	movl	$VMCALL_\service, %eax
 	vmcall
@@ -130,14 +130,14 @@ SYM_FUNC_START(sys_renameat)
 	movq	%rcx, %r15
 	movq	%rsi, %rdi
 	call	getname				/* oldname */
-	testq	%rax, %rax
-	js	9f
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR: a kernel pointer is negative too */
+	jae	9f
 	movq	%rax, %r13
 	LOAD_KBUF_DATA %rdi
 	movq	%r15, %rsi
 	call	getname_into			/* newname */
-	testq	%rax, %rax
-	js	9f
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR: a kernel pointer is negative too */
+	jae	9f
 	movq	%rax, %rcx
 	movq	%r12, %rdi
 	movq	%r13, %rsi

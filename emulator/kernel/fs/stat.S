@@ -51,8 +51,8 @@ SYM_FUNC_START(sys_newfstatat)
 	movq	%rcx, %r14			/* flags */
 	movq	%rsi, %rdi
 	call	getname
-	testq	%rax, %rax
-	js	9f
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR: a kernel pointer is negative too */
+	jae	9f
 	movq	%r13, %rdi
 	movq	%rax, %rsi
 	LOAD_KBUF_DATA %rdx
@@ -97,8 +97,8 @@ SYM_FUNC_START(sys_readlinkat)
 	jle	8f				/* bufsiz must be positive */
 	movq	%rsi, %rdi
 	call	getname
-	testq	%rax, %rax
-	js	9f
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR: a kernel pointer is negative too */
+	jae	9f
 	movq	%r13, %rdi
 	movq	%rax, %rsi
 	LOAD_KBUF_DATA %rdx

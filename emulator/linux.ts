@@ -1,0 +1,128 @@
+// A Linux system with one program to run: the machine, the kernel image, the native services
+// and the program (an ELF executable, or an assembly source assembled in memory). The command
+// line and the debug adapter both start programs through this class.
+
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { assembleProgram, syntaxOf } from './asm/index';
+import { Diagnostic } from './asm/ir';
+import { Machine, MachineEvents, RunResult } from './machine';
+import { NativeKernel, NodeHostIO, HostIO, ExecError, checkElf } from './kernel/native';
+import { provideServices } from './kernel/services';
+
+/** The program cannot be started: assembly errors (with diagnostics) or a file that is not a runnable ELF. */
+export class ProgramError extends Error {
+  constructor(message: string, readonly diagnostics: Diagnostic[] = []) {
+    super(message);
+  }
+}
+
+export interface SystemOptions {
+  argv: string[];
+  envp: string[];
+  /** Host folder the program starts in; read-write below it. */
+  cwd: string;
+  /** For sources: assemble as an i386 program. */
+  bits?: 32 | 64;
+  hostIO?: HostIO;
+  /** Seed for AT_RANDOM, /dev/urandom and getrandom (runs are reproducible). */
+  seed?: number;
+}
+
+const SOURCE = /\.(s|S|asm|nasm)$/;
+
+/** Emulated clock rate: cycles become nanoseconds (and -T times) at this frequency. */
+export const CPU_HZ = 3_000_000_000;
+
+export class LinuxSystem {
+  readonly machine: Machine;
+  readonly native: NativeKernel;
+  private readonly tmpDir: string;
+  private closed = false;
+
+  private constructor(exePath: string, image: Uint8Array, opts: SystemOptions) {
+    this.machine = new Machine();
+    this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trapdoor-tmp-'));
+    const cpu = this.machine.cpu;
+    this.native = new NativeKernel({
+      as: this.machine.space,
+      hostIO: opts.hostIO ?? new NodeHostIO(),
+      cwd: opts.cwd,
+      tmpDir: this.tmpDir,
+      clockNs: () => (BigInt(Math.floor(cpu.cycles)) * 1_000_000_000n) / BigInt(CPU_HZ),
+      seed: opts.seed ?? 1,
+    });
+    provideServices(this.machine, this.native, { exePath, image, argv: opts.argv, envp: opts.envp });
+  }
+
+  /** An ELF executable, or a source (assembled in memory, errors as ProgramError with diagnostics). */
+  static fromFile(file: string, opts: SystemOptions): LinuxSystem {
+    if (SOURCE.test(file)) {
+      const r = assembleProgram([{ path: file }], { bits: opts.bits });
+      const errors = r.diagnostics.filter((d) => d.severity === 'error');
+      if (!r.image) throw new ProgramError(`${file}: assembly failed`, errors.length ? errors : r.diagnostics);
+      return new LinuxSystem(path.resolve(opts.cwd, file), r.image, opts);
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ProgramError(`${file}: ${code === 'ENOENT' ? 'No such file or directory' : code === 'EISDIR' ? 'Is a directory' : (e as Error).message}`);
+    }
+    return LinuxSystem.fromImage(path.resolve(opts.cwd, file), bytes, opts);
+  }
+
+  static fromImage(exePath: string, bytes: Uint8Array, opts: SystemOptions): LinuxSystem {
+    try {
+      checkElf(bytes);
+    } catch (e) {
+      if (e instanceof ExecError) throw new ProgramError(`${exePath}: ${e.message}`);
+      throw e;
+    }
+    return new LinuxSystem(exePath, bytes, opts);
+  }
+
+  static isSource(file: string): boolean {
+    return SOURCE.test(file) && syntaxOf(file) !== undefined;
+  }
+
+  /** Sends the machine's events (system calls, signals, exits) to `events`; `trace` turns on syscall reports. */
+  attachTracer(events: MachineEvents, trace: boolean): void {
+    this.machine.events = events;
+    this.machine.setTracing(trace);
+  }
+
+  run(budget: number): RunResult {
+    try {
+      const r = this.machine.run(budget);
+      if (r.kind !== 'budget' && r.kind !== 'breakpoint') this.close();
+      return r;
+    } catch (e) {
+      if (e instanceof ExecError) {
+        this.close();
+        return { kind: 'oops', message: e.message };
+      }
+      throw e;
+    }
+  }
+
+  /** Runs until the program ends (or `maxInsns` instructions have run). */
+  runToEnd(maxInsns = Infinity): RunResult {
+    let left = maxInsns;
+    for (;;) {
+      const slice = Math.min(left, 10_000_000);
+      const r = this.run(slice);
+      left -= slice;
+      if (r.kind !== 'budget' || left <= 0) return r;
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.native.close();
+    fs.rmSync(this.tmpDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,24 @@
+// Shared helpers for the native-service tests: build a fixture C program with gcc, run a command.
+
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { hasTool, repoRoot } from '../../helpers/tools';
+
+export const fixtures = path.join(repoRoot, 'test', 'kernel', 'native', 'fixtures');
+export const corpus = path.join(repoRoot, 'test', 'corpus');
+
+/** Builds fixtures/NAME.c into `dir` with extra gcc flags; undefined (with a message) when gcc is missing or fails. */
+export function buildFixture(name: string, dir: string, flags: string[]): string | undefined {
+  if (!hasTool('gcc')) { console.log('      skipped: needs gcc on this machine'); return undefined; }
+  const out = path.join(dir, name);
+  const r = spawnSync('gcc', [...flags, '-o', out, path.join(fixtures, name + '.c')], { encoding: 'utf8' });
+  if (r.status !== 0) { console.log(`      skipped: gcc failed: ${r.stderr}`); return undefined; }
+  return out;
+}
+
+/** Runs `cmd` with a clean environment and ASLR off (setarch -R) in `cwd`; undefined when that is not possible. */
+export function runNoAslr(cmd: string, args: string[], env: Record<string, string>, cwd: string): string | undefined {
+  const r = spawnSync('env', ['-i', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'setarch', 'x86_64', '-R', cmd, ...args], { cwd, encoding: 'utf8' });
+  if (r.status !== 0) { console.log(`      skipped: cannot run natively with ASLR off: ${r.stderr}`); return undefined; }
+  return r.stdout;
+}
