@@ -7,9 +7,10 @@ import { LinuxSystem, ProgramError } from '../../emulator/linux';
 import { TraceOutputs, TraceRecorder } from '../../emulator/trace/recorder';
 import { StraceOptions } from '../../emulator/trace/strace';
 
-export const RUN_USAGE = `usage: trapdoor run [options] PROGRAM [ARGS...]
+export const RUN_USAGE = `usage: trapdoor run [options] PROGRAM [ARGS...] [-- ARGS...]
 
 PROGRAM is an assembly source (.s .S .asm .nasm) or a static x86-64 ELF executable.
+Options may also follow PROGRAM; arguments for the program that start with - go after --.
   --strace        print every system call to stderr, as strace does
   -o FILE         write the trace to FILE instead (strace's -o; implies --strace)
   -T              show each call's emulated duration
@@ -33,13 +34,20 @@ interface RunOptions {
   args: string[];
 }
 
+/**
+ * Trapdoor's options may come before or after the program (`trapdoor run hello.s --strace`);
+ * the program's own arguments are the other words after it, and everything after `--`.
+ */
 function parse(argv: string[]): RunOptions | string {
   const o: RunOptions = { strace: false, showTime: false, summary: false, json: false, args: [] };
-  let i = 0;
-  for (; i < argv.length; i++) {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (): string | undefined => argv[++i];
-    if (a === '--strace') o.strace = true;
+    if (a === '--') {
+      rest.push(...argv.slice(i + 1));
+      break;
+    } else if (a === '--strace') o.strace = true;
     else if (a === '-o') {
       const v = value();
       if (v === undefined) return '-o needs a file name';
@@ -62,15 +70,17 @@ function parse(argv: string[]): RunOptions | string {
       const v = Number(value());
       if (!Number.isFinite(v) || v <= 0) return '--max-insns needs a number';
       o.maxInsns = v;
-    } else if (a === '--') {
-      i++;
-      break;
-    } else if (a.startsWith('-') && a !== '-') return `unknown option '${a}'`;
-    else break;
+    } else if (a.startsWith('-') && a !== '-') {
+      if (o.program === undefined) return `unknown option '${a}'`;
+      return `unknown option '${a}' (put the program's own options after --)`;
+    } else if (o.program === undefined) o.program = a;
+    else rest.push(a);
   }
-  if (i >= argv.length) return 'no program to run';
-  o.program = argv[i];
-  o.args = argv.slice(i + 1);
+  if (o.program === undefined) {
+    if (rest.length === 0) return 'no program to run';
+    o.program = rest.shift();
+  }
+  o.args = rest;
   return o;
 }
 
@@ -85,7 +95,7 @@ export function runCommand(argv: string[]): number {
     if (traceFd !== undefined) fs.writeSync(traceFd, line + '\n');
     else process.stderr.write(line + '\n');
   };
-  const options: StraceOptions = { maxStrlen: o.maxStrlen, showTime: o.showTime, pidPrefix: o.out ? 'file' : 'bracket', quiet: false };
+  const options: StraceOptions = { maxStrlen: o.maxStrlen, showTime: o.showTime, pidPrefix: o.out ? 'file' : 'none', quiet: false };
   const outputs: TraceOutputs = {};
   if (o.json) outputs.json = { write, options };
   else if (o.strace && !o.summary) outputs.strace = { write, options };
