@@ -45,6 +45,10 @@ const FIXED: Record<string, AttMnemonic> = {
   lretw: { mnemonic: 'retf', opSize: 16 },
   ljmp: { mnemonic: 'jmp', opSize: 0, far: true },
   lcall: { mnemonic: 'call', opSize: 0, far: true },
+  ljmpw: { mnemonic: 'jmp', opSize: 16, far: true },
+  ljmpl: { mnemonic: 'jmp', opSize: 32, far: true },
+  lcallw: { mnemonic: 'call', opSize: 16, far: true },
+  lcalll: { mnemonic: 'call', opSize: 32, far: true },
   movabs: { mnemonic: 'movabs', opSize: 0 },
   xlat: { mnemonic: 'xlatb', opSize: 0 },
 };

@@ -12,7 +12,7 @@ const PREFIXES = new Set(['lock', 'rep', 'repe', 'repz', 'repne', 'repnz', 'data
 
 /** Mnemonics whose bare-expression operand is a branch target, not a memory reference. */
 function isBranch(m: string): boolean {
-  return /^(j[a-z]+|call[wlq]?|loop[a-z]*|xbegin|lcall|ljmp)$/.test(m);
+  return /^(j[a-z]+|call[wlq]?|loop[a-z]*|xbegin|lcall[wl]?|ljmp[wl]?)$/.test(m);
 }
 
 class Cursor {
@@ -31,12 +31,13 @@ export function parseAttInstruction(text: string, loc: SourceLoc): Insn {
   let mnemonicPos = 0;
   for (;;) {
     while (pos < text.length && /\s/.test(text[pos])) pos++;
-    const m = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(text.slice(pos));
+    const m = /^(\{[A-Za-z0-9]+\}|[A-Za-z_][A-Za-z0-9_.]*)/.exec(text.slice(pos));
     if (!m) throw cur.err(`no such instruction: \`${text.trim()}'`, pos);
     const word = m[0].toLowerCase();
     const after = pos + m[0].length;
     const rest = text.slice(after).trim();
-    if (PREFIXES.has(word) && rest !== '' && !rest.startsWith(',') && !rest.startsWith(':')) {
+    const isPrefix = PREFIXES.has(word) || word[0] === '{' || /^rex\.[wrxb]{1,4}$/.test(word);
+    if (isPrefix && rest !== '' && !rest.startsWith(',') && !rest.startsWith(':')) {
       prefixes.push(word);
       pos = after;
       continue;

@@ -43,6 +43,8 @@ const STACK = new Set(['push', 'pop', 'call', 'jmp', 'ret', 'retf', 'enter', 'le
  */
 export function sizeDefault(mnemonic: string, forms: OpForm[], bitness: number): { size: number; warn: boolean } {
   const sizes = [...new Set(forms.map((f) => f.sizeKey))].sort((a, b) => a - b);
+  // `lret`/`retf`: 32 bits outside 16-bit mode; GNU as warns in 64-bit mode, where 64 would be possible.
+  if (mnemonic === 'retf') return { size: bitness === 16 ? 16 : 32, warn: bitness === 64 };
   if (STACK.has(mnemonic)) {
     const want = bitness === 16 ? 16 : bitness === 32 ? 32 : 64;
     return { size: sizes.includes(want) ? want : sizes[sizes.length - 1], warn: false };

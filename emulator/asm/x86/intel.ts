@@ -164,7 +164,7 @@ class Parser {
       const wordAt = pos + m[0].length - m[1].length;
       pos += m[0].length;
       const rest = this.text.slice(pos).trim();
-      const prefix = PREFIXES[word] ?? (this.dialect === 'nasm' ? NASM_PREFIXES[word] : undefined) ??
+      const prefix = PREFIXES[word] ?? (/^rex\.[wrxb]{1,4}$/.test(word) ? word : undefined) ?? (this.dialect === 'nasm' ? NASM_PREFIXES[word] : undefined) ??
         (SEGMENTS.has(word) && /^[A-Za-z]/.test(rest) ? word : undefined) ?? (word.startsWith('{') ? word : undefined);
       if (prefix !== undefined && rest !== '') {
         prefixes.push(prefix);

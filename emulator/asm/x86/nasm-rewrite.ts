@@ -33,6 +33,8 @@ export function nasmRewrite(insn: Insn, bitness: number, resolve?: (e: Expr) => 
   const noop = PREFIX_NOOP[bitness] ?? [];
   if (insn.prefixes.some((p) => noop.includes(p))) out.prefixes = insn.prefixes.filter((p) => !noop.includes(p));
 
+  // `o64 push rax`: push/pop are already 64-bit, NASM emits no REX.W.
+  if (bitness === 64 && /^(push|pop)$/.test(out.mnemonic) && out.prefixes.includes('rex.w')) out.prefixes = out.prefixes.filter((p) => p !== 'rex.w');
   const [a, b] = out.operands;
   const imm = b?.kind === 'imm' ? (b as IntelImmOperand) : undefined;
   // `mov r64, imm`: NASM takes the 5-byte `mov r32, imm32` when the value fits 32 bits unsigned
@@ -51,7 +53,8 @@ export function nasmRewrite(insn: Insn, bitness: number, resolve?: (e: Expr) => 
   // `push word 5`: the size keyword on a lone immediate is the operation size.
   if (out.operands.length === 1 && imm === undefined && out.operands[0].kind === 'imm') {
     const only = out.operands[0] as IntelImmOperand;
-    if (only.sizeHint && out.opSize === 0 && /^push/.test(out.mnemonic)) out.opSize = only.sizeHint;
+    // `push byte 5` and, in 64-bit mode, `push dword 5` only size the immediate (6a/68).
+    if (only.sizeHint && out.opSize === 0 && /^push/.test(out.mnemonic) && only.sizeHint !== 8 && !(bitness === 64 && only.sizeHint === 32)) out.opSize = only.sizeHint;
   }
   return out;
 }

@@ -20,6 +20,10 @@ export interface OpForm {
   /** Width in bits of the memory operand, 0 when not fixed. */
   memBits: number;
   vex: boolean;
+  /** Fewest written operands the form can take (implicit string/st0/1 operands may go unwritten). */
+  minOps: number;
+  /** Some operand is memory (explicit, moffs, string or xlat), so iced's memory fields are used. */
+  hasMemory: boolean;
 }
 
 const GPR_KIND_BITS = new Map<number, number>([
@@ -42,6 +46,13 @@ export function gprKindBits(kind: number): number | undefined {
 }
 
 const tables = new Map<number, Map<string, OpForm[]>>();
+
+// Kinds encode.ts's align() lets go unwritten (keep in step with it).
+const STRING_LIKE = new Set<number>([K.es_rDI, K.seg_rSI, K.seg_rDI, K.seg_rBX_al]);
+const IMPLICIT = new Set<number>([...STRING_LIKE, K.st0, K.imm8_const_1, K.sti_opcode]);
+const ACC_LIKE = new Set<number>([K.al, K.ax, K.eax, K.rax, K.dx]);
+const MEMORY_KINDS = new Set<number>([K.mem, K.mem_offs, K.mem_vsib32x, K.mem_vsib64x, K.mem_vsib32y, K.mem_vsib64y, K.es_rDI, K.seg_rDI, K.seg_rSI, K.seg_rBX_al,
+  K.r8_or_mem, K.r16_or_mem, K.r32_or_mem, K.r64_or_mem, K.mm_or_mem, K.xmm_or_mem, K.ymm_or_mem]);
 
 // Decoder-only duplicates of encodings GNU as never emits: `Fcom_st0_sti_DCD0`, `Test_rm8_imm8_F6r1`,
 // 486-era cmpxchg, Knights Corner, and SAL's /6 alias (GNU as encodes sal as shl, /4).
@@ -76,7 +87,10 @@ export function formTable(bitness: 16 | 32 | 64): Map<string, OpForm[]> {
       if (sizeKey === 0 && kinds.length > 0 && kinds.every((k) => k === K.mem)) sizeKey = o.operandSize || memBits;
       if (sizeKey === 0) sizeKey = o.operandSize;
       const mnemonic = mnemonicNames[o.mnemonic].toLowerCase();
-      const form: OpForm = { code, name, mnemonic, kinds, sizeKey, memBits, vex: enc === EncodingKind.VEX };
+      const hasMemory = kinds.some((k) => MEMORY_KINDS.has(k));
+      const str = kinds.some((k) => STRING_LIKE.has(k));
+      const minOps = kinds.filter((k) => !(IMPLICIT.has(k) || (str && ACC_LIKE.has(k)))).length;
+      const form: OpForm = { code, name, mnemonic, kinds, sizeKey, memBits, vex: enc === EncodingKind.VEX, minOps, hasMemory };
       let list = t.get(mnemonic);
       if (!list) t.set(mnemonic, (list = []));
       list.push(form);

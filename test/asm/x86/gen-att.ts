@@ -43,12 +43,12 @@ export function generateAtt(opts: GenOptions): string[] {
     const areg = b64 && r() < 0.15 ? R32 : b64 ? R64 : R32.slice(0, 8);
     const base = pick(areg);
     const idxPool = areg.filter((x) => x !== 'rsp' && x !== 'esp');
-    const seg = r() < 0.05 ? pick(['%fs:', '%gs:', '%es:', '%cs:']) : '';
+    const seg = r() < 0.08 ? pick(['%fs:', '%gs:', '%es:', '%cs:', '%ds:', '%ss:']) : '';
     if (k < 0.3) return `${seg}${d}(%${base})`;
     if (k < 0.6) return `${seg}${d}(%${base},%${pick(idxPool)},${pick([1, 2, 4, 8])})`;
     if (k < 0.7) return `${seg}${d || '0'}(,%${pick(idxPool)},${pick([1, 2, 4, 8])})`;
     if (k < 0.8) return `${seg}${pick(['0x1234', 'sym', '-8', '0x7ffffff0', 'sym+0x10'])}`;
-    if (k < 0.9 && b64) return `${pick(['0', '8', '-8', '0x1000', 'sym', 'sym+4'])}(%rip)`;
+    if (k < 0.9 && b64) return `${r() < 0.2 ? pick(['%ds:', '%ss:', '%fs:']) : ''}${pick(['0', '8', '-8', '0x1000', 'sym', 'sym+4'])}(%rip)`;
     return `${seg}${d}(%${pick(['rsp', 'rbp', 'r12', 'r13', 'esp', 'ebp'].filter((x) => b64 || x[0] === 'e'))})`;
   };
   void addrRegs;
@@ -281,6 +281,40 @@ export function generateAtt(opts: GenOptions): string[] {
     }
     if (r() < 0.3) { emit(`loop .Ll${opts.seed}_${n}`); emit('nop'); emit(`.Ll${opts.seed}_${n}:`); emit(`call .Ll${opts.seed}_${n}`); }
   }
+  // Written segments equal to the default one (GNU as drops them), string operands, lea.
+  const bx = b64 ? 'r' : 'e';
+  for (const m of [`mov %ds:(%${bx}bp),%eax`, `mov %ss:(%${bx}bp),%eax`, `mov %ss:(%${bx}sp),%eax`, `mov %ds:(%${bx}sp),%eax`, `mov %ss:(%${bx}ax),%eax`,
+    `mov %ss:(%${bx}ax,%${bx}bp),%eax`, `mov %ss:(%${bx}bp,%${bx}ax),%eax`, `mov %ss:(,%${bx}bp,2),%eax`, `mov %ds:0x1234,%al`, `mov %ss:0x1234,%eax`,
+    `lodsb %ss:(%${bx}si),%al`, `lodsb %ds:(%${bx}si),%al`, `xlat %ds:(%${bx}bx)`, `lea %ds:(%${bx}ax),%eax`, `lea %ss:(%${bx}bp),%eax`, `lea %ss:(%${bx}ax),%eax`,
+    `mov %ds:(%${bx}ax),%ds`, `jmp *%ds:(%${bx}ax)`, `ds movsb`, `ss nop`.replace('ss', b64 ? 'ds' : 'ss')]) emit(m);
+  if (b64) for (const m of ['mov %ss:(%r13),%eax', 'mov %ds:(%r13),%eax', 'mov %ss:(%r12),%eax', 'mov %ss:(%ebp),%eax', 'movabs %ds:0x1234,%al', 'movabs %ss:0x1234,%al', 'mov %ss:8(%rip),%eax']) emit(m);
+  // xchg of the accumulator with itself.
+  emit('xchg %eax,%eax'); emit('xchg %ax,%ax'); if (b64) { emit('xchg %rax,%rax'); emit('xchg %rax,%r8'); }
+  // Written REX prefixes (merged into the instruction's REX) and GNU as's pseudo-prefixes.
+  if (b64) {
+    for (const m of ['rex.w movsb', 'rex movsb', 'rex.wrxb movsb', 'rex64 movsb', 'rex.w rep movsb', 'rex.w mov %eax,%ebx', 'rex.w mov %eax,%r8d',
+      'rex mov %eax,%ebx', 'rex.x mov %eax,%r8d', 'rex.r mov %eax,%ebx', 'rex.wb movsb', 'rex mov %al,%bl', 'rex.w addb $1,(%rax)', 'rex lock addl $1,(%rax)',
+      'lock rex.w addl $1,(%rax)', 'rex.w fs movsb', 'rex.w data16 movsb', 'rex.w nop', 'rex.w push %rax', 'rex.w ret', 'rex mov %r8d,%eax',
+      '{rex} mov %eax,%ebx', '{rex} nop', '{rex} mov %r8d,%eax', '{vex3} vaddps %xmm1,%xmm2,%xmm3', '{vex3} vmovaps %xmm1,%xmm2', '{vex2} vaddps %xmm1,%xmm2,%xmm3',
+      '{disp32} mov (%rax),%eax', '{disp32} mov 8(%rbp),%eax', '{disp32} mov (%rbp),%eax', '{disp32} mov (,%rax,2),%eax', '{disp32} mov 0x10(%rip),%eax',
+      '{disp8} mov 0x1000(%rax),%eax', '{disp8} mov (%rax),%eax', '{disp8} mov 1(%rax),%eax', '{disp8} mov (%rbp),%eax', '{nooptimize} mov %eax,%ebx',
+      // GNU as takes the moffs64 form for an absolute accumulator move under {disp32}.
+      '{disp32} mov 0x1000,%eax', '{disp32} mov %eax,0x1000', '{disp32} mov 0x1000,%al', '{disp32} mov 0x1000,%ebx', '{disp32} add 0x1000,%eax',
+      '{disp32} mov sym,%eax', '{disp32} mov %fs:0x1000,%eax', '{disp32} mov 0x1000,%rax']) emit(m);
+  } else {
+    for (const m of ['{disp32} mov 0x1000,%ebx', '{disp32} mov 0x1000,%eax', '{disp32} mov 8(%ebp),%eax', '{disp8} mov (%eax),%eax', '{disp32} mov (%eax,%ebx,2),%ecx']) emit(m);
+  }
+  for (const ls of ['{load}', '{store}']) {
+    for (const m of ['mov %eax,%ebx', 'mov %al,%bl', 'add %eax,%ebx', 'sbb %al,%bl', 'cmp %eax,%ebx', 'test %ecx,%ebx', 'xchg %ecx,%ebx', 'xchg %eax,%ebx',
+      'movaps %xmm1,%xmm2', 'movdqa %xmm1,%xmm2', 'movq %xmm1,%xmm2', 'movss %xmm1,%xmm2', 'movsd %xmm1,%xmm2', 'movq %mm1,%mm2', 'vmovq %xmm1,%xmm2',
+      'vmovss %xmm1,%xmm2,%xmm3', 'add $1,%eax', 'mov (%eax),%eax', 'mov %es,%eax', 'movd %eax,%xmm1', ...(b64 ? ['vmovaps %xmm8,%xmm1', 'vmovaps %xmm1,%xmm8',
+        'vmovdqu %ymm11,%ymm2', 'vmovups %ymm0,%ymm10', 'vmovapd %ymm8,%ymm1', 'mov %cr0,%rax'] : [])]) emit(`${ls} ${b64 ? m.replace('(%eax)', '(%rax)') : m}`);
+  }
+  // Far branches: through memory (m16:16/m16:32) in both modes, direct ptr16:16/32 in 32-bit mode, far returns.
+  for (const m of ['ljmp *(%rax)', 'ljmpl *(%rax)', 'ljmpw *(%rax)', 'lcall *(%rax)', 'lcall *8(%rbx)', 'lcallw *(%rax)', 'lcalll *-8(%rbp,%rsi,4)', 'ljmp *sym',
+    'lret', 'lret $8', 'lretw', 'lretl', 'lretl $4', 'lretw $2', 'retf']) emit(b64 ? m : m.replace(/%r/g, '%e'));
+  if (b64) { emit('lretq'); emit('lretq $8'); }
+  else for (const m of ['ljmp $0x10, $sym', 'lcall $0x10, $sym', 'ljmp $0x10, $0x1234', 'ljmpw $0x10, $0x1234', 'lcallw $0x10, $0x1234', 'lcall $0x23, $sym+8', 'ljmp $0x10, $0xfffffff0']) emit(m);
   // Pad the count with more random ALU/SSE lines to exceed the target.
   return out;
 }

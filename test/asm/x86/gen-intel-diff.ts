@@ -8,7 +8,6 @@ import * as path from 'path';
 import { evaluate, Expr } from '../../../emulator/asm/expr';
 import { encodeInsn, Resolved } from '../../../emulator/asm/x86/encode';
 import { IntelDialect, parseIntelInstruction } from '../../../emulator/asm/x86/intel';
-import { nasmPrefixOrder, nasmRewrite } from '../../../emulator/asm/x86/nasm-rewrite';
 import { tempDir } from '../../helpers/tools';
 
 export interface LineResult {
@@ -85,13 +84,11 @@ export function ourBytes(dialect: IntelDialect, lines: string[], addresses: numb
       return v.base === undefined ? { kind: 'const', value: v.value } : { kind: 'local', offset: v.value };
     };
     try {
-      let insn = parseIntelInstruction(line, { file: 'a', line: i + 2, col: 1 }, dialect);
-      // Idempotent, so harmless once encodeInsn applies it itself.
-      if (dialect === 'nasm') insn = nasmRewrite(insn, 64, resolve);
+      const insn = parseIntelInstruction(line, { file: 'a', line: i + 2, col: 1 }, dialect);
+      // encodeInsn applies nasmRewrite and NASM's prefix order itself.
       const enc = encodeInsn(insn, { bitness: 64, address: here, resolve, longBranch: false });
       // Apply what the driver would: fields whose value is known in this section.
-      // nasmPrefixOrder is idempotent too: the encoder's NASM path should apply it itself.
-      const bytes = Buffer.from(dialect === 'nasm' ? nasmPrefixOrder(enc.bytes, 64) : enc.bytes);
+      const bytes = Buffer.from(enc.bytes);
       for (const f of enc.fixups) {
         const r = resolve(f.expr);
         if (r.kind === 'reloc') return `relocation at +${f.offset}`;
@@ -100,7 +97,6 @@ export function ourBytes(dialect: IntelDialect, lines: string[], addresses: numb
         for (let k = 0; k < f.size; k++) bytes[f.offset + k] = Number((BigInt.asUintN(64, v) >> BigInt(8 * k)) & 0xffn);
       }
       return bytes.toString('hex');
-      return Buffer.from(enc.bytes).toString('hex');
     } catch (e) {
       return `error: ${(e as Error).message}`;
     }
@@ -119,16 +115,11 @@ export function compareWithTool(dialect: IntelDialect, lines: string[]): LineRes
 }
 
 /**
- * Differences that need a change in encode.ts (not in the parser or nasmRewrite), reported to its
- * owner. A line matching one is counted and printed but does not fail the test; delete the entry
- * once the encoder is fixed (the test prints when an entry no longer matches anything that differs).
+ * Differences excused while the encoder lacks something: a line matching one is counted and
+ * printed but does not fail the test. Empty now: every generated line must match. Add an entry
+ * only with its reason, and delete it once fixed (the test prints entries that excused nothing).
  */
-export const ENCODER_GAPS: { dialects: IntelDialect[]; re: RegExp; why: string }[] = [
-  { dialects: ['gas'], re: /^xchg rax, rax$/, why: 'GNU as encodes xchg rax, rax as plain 90 (no REX.W)' },
-  { dialects: ['gas'], re: /\b(ds|ss):\[/, why: 'GNU as drops a written ds:/ss: equal to the default segment (ss for rbp/rsp bases, else ds)' },
-  { dialects: ['nasm'], re: /^v?mov(aps|apd|ups|upd|dqa|dqu|q) [xy]mm\d+, [xy]mm\d+$/, why: 'nasmRewrite adds {load}: the encoder must then keep the load opcode instead of the shorter-VEX store form' },
-  { dialects: ['nasm'], re: /^o64 /, why: 'the rex.w prefix (NASM o64, GAS rex.w) is not emitted' },
-];
+export const ENCODER_GAPS: { dialects: IntelDialect[]; re: RegExp; why: string }[] = [];
 
 export function knownGap(dialect: IntelDialect, line: string): string | undefined {
   return ENCODER_GAPS.find((g) => g.dialects.includes(dialect) && g.re.test(line))?.why;

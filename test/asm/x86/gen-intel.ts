@@ -202,6 +202,41 @@ export class IntelGen {
     const here = this.d === 'nasm' ? '$' : '.';
     weight(2, () => `${p(['jmp', 'call', ...CC.map((c) => 'j' + c)])} ${here}${p(['+2', '+0x10', '-0x10', '+0x100', '-0x200', '+0x7f', '-0x7e'])}`);
     weight(1, () => `${p(['jmp', 'call'])} ${this.r.int(2) ? this.reg(64) : this.mem(64)}`);
+    // The accumulator exchanged with itself (GNU as: 90; NASM: 48 90).
+    weight(1, () => `xchg ${p(['rax, rax', 'eax, eax', 'ax, ax', 'rax, r8', 'r8, rax'])}`);
+    // Far branches through memory and far returns.
+    const far = this.d === 'nasm' ? 'far ' : 'fword ptr ';
+    weight(1, () => `${p(['jmp', 'call'])} ${far}${this.mem().replace(/^\w+ (ptr )?/, '')}`);
+    weight(1, () => p(['retf', 'retf 8', 'retf 0x10']));
+    if (this.d === 'gas') {
+      // Written REX prefixes and GNU as's pseudo-prefixes.
+      weight(1, () => p(['rex.w movsb', 'rex movsb', 'rex.wrxb movsb', 'rex.w mov eax, ebx', 'rex.x mov r8d, eax', 'rex lock add dword ptr [rax], 1']));
+      weight(2, () => `${p(['{load}', '{store}'])} ${p(['mov eax, ebx', 'add ebx, eax', 'test ebx, ecx', 'xchg ebx, ecx', 'movaps xmm2, xmm1', 'movq xmm2, xmm1',
+        `vmovaps ${x()}, ${x()}`, `vmovdqu ymm${this.r.int(16)}, ymm${this.r.int(16)}`, `vmovss ${x()}, ${x()}, ${x()}`])}`);
+      weight(1, () => `${p(['{disp8}', '{disp32}'])} mov eax, ${this.mem()}`);
+      weight(1, () => `{vex3} ${p(['vaddps', 'vxorps', 'vmulpd'])} ${x()}, ${x()}, ${x()}`);
+    }
+    if (this.d === 'nasm') {
+      // short/near pin the branch form; strict keeps the immediate's written size; [dword ...] forces disp32.
+      weight(2, () => `${p(['jmp', ...CC.map((c) => 'j' + c)])} ${p(['short', 'near'])} $${p(['+2', '+0x10', '-0x10', '+0x7f', '-0x7e', '+0'])}`);
+      weight(1, () => `call near $${p(['+5', '+0x100', '-0x10'])}`);
+      weight(2, () => {
+        const s = p([16, 32, 64]);
+        const kw = p(['byte', SIZE_WORD[s]]);
+        const imm = `strict ${kw} ${hex(p([0, 1, -1, 5, 0x7f, -0x80]))}`;
+        const op = p([...alu, 'test', 'imul']);
+        if (op === 'imul' && this.r.int(2)) return `imul ${this.reg(s)}, ${this.reg(s)}, ${imm}`;
+        return op === 'test' && kw === 'byte' ? undefined : `${op} ${this.reg(s)}, ${imm}`;
+      });
+      weight(1, () => `push strict ${p(['byte', 'dword', 'qword'])} ${hex(p([5, -1, 0x7f]))}`);
+      weight(3, () => {
+        const base = this.pick(R64);
+        const d = this.pick([0, 1, 8, -8, 0x7f, -0x80]);
+        const inner = p([base, `${base}${d < 0 ? '-' : '+'}${hex(Math.abs(d))}`, `${base}+${this.pick(R64.filter((r) => r !== 'rsp'))}*${p([1, 2, 4, 8])}`]);
+        return `mov ${this.reg(32)}, [${p(['dword', 'byte'])} ${inner}]`;
+      });
+      weight(1, () => `${p(['o64', 'o16'])} ${p(['retf', 'push rax', 'pop rbx'])}`.replace(/^o16 (push|pop) r/, 'o16 $1 '));
+    }
     // NASM: the current address as an immediate (an address: imm64 for mov) and `$-$$` (a constant).
     if (this.d === 'nasm') {
       weight(1, () => `mov ${this.reg(64)}, ${p(['$', '$+0x10', '$-$$', '$$', '($-$$)*2'])}`);
