@@ -53,7 +53,7 @@ export class LinuxSystem {
       clockNs: () => (BigInt(Math.floor(cpu.cycles)) * 1_000_000_000n) / BigInt(CPU_HZ),
       seed: opts.seed ?? 1,
     });
-    provideServices(this.machine, this.native, { exePath, image, argv: opts.argv, envp: opts.envp });
+    provideServices(this.machine, this.native, { exePath, image, argv: opts.argv, envp: opts.envp, cpuHz: CPU_HZ });
   }
 
   /** An ELF executable, or a source (assembled in memory, errors as ProgramError with diagnostics). */

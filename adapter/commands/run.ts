@@ -93,7 +93,7 @@ export function runCommand(argv: string[]): number {
   let traceFd: number | undefined;
   const write = (line: string): void => {
     if (traceFd !== undefined) fs.writeSync(traceFd, line + '\n');
-    else process.stderr.write(line + '\n');
+    else fs.writeSync(2, line + '\n'); // synchronous, so it interleaves with the program's own output
   };
   const options: StraceOptions = { maxStrlen: o.maxStrlen, showTime: o.showTime, pidPrefix: o.out ? 'file' : 'none', quiet: false };
   const outputs: TraceOutputs = {};

@@ -61,7 +61,11 @@ function sourcesOf(dir: string): string[] {
   const out: string[] = [];
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...sourcesOf(p));
+    // The vDSO is a separate shared object (vdso.ts builds it), as Linux's Makefile builds it apart.
+    if (e.isDirectory()) {
+      if (p.endsWith(path.join('entry', 'vdso'))) continue;
+      out.push(...sourcesOf(p));
+    }
     else if (e.name.endsWith('.S')) out.push(p);
   }
   return out.sort();

@@ -7,6 +7,7 @@ import { Machine, ServiceHandler, canon } from '../machine';
 import { VmcallService } from './abi';
 import { NativeKernel } from './native';
 import { SignalEvent, SyscallEvent } from '../trace/event';
+import { buildVdso, clockMultShift, writeVvar } from './vdso';
 
 type Result = number | { ret: number; bytes?: Uint8Array };
 
@@ -18,6 +19,8 @@ const int = (v: number): number => Number(BigInt.asIntN(32, BigInt(v)));
 const uint = (v: number): number => Number(BigInt.asUintN(32, BigInt(v)));
 
 export interface ProgramToRun {
+  /** The machine's clock rate: the vDSO turns TSC cycles into nanoseconds with it. */
+  cpuHz: number;
   /** Host path of the program (for /proc/self/exe). */
   exePath: string;
   image: Uint8Array;
@@ -46,8 +49,20 @@ export function provideServices(m: Machine, k: NativeKernel, p: ProgramToRun): v
   const opt = (addr: number, len: number): Uint8Array | null => (addr ? mem.readBytes(addr, len) : null);
   const on = (s: VmcallService, h: ServiceHandler): void => m.provide(s, h);
 
+  let vvarBase: number | undefined;
+  /** Publishes the clocks to the [vvar] page the vDSO reads (at exec, and whenever a sleep moves them). */
+  const refreshVvar = (): void => {
+    if (vvarBase === undefined) return;
+    const page = mem.readBytes(vvarBase, 4096);
+    writeVvar(page, { cycleLast: BigInt(Math.floor(m.cpu.cycles)), ...clockMultShift(p.cpuHz), realtimeNs: k.task.realNs(), monotonicNs: k.task.monoNs() });
+    mem.writeBytes(vvarBase, page);
+  };
+
   on('kernel_init', (_m, [task]) => {
-    const loaded = k.exec(p.exePath, p.image, { argv: p.argv, envp: p.envp, execfn: p.argv[0] });
+    const vdso = buildVdso();
+    const loaded = k.exec(p.exePath, p.image, { argv: p.argv, envp: p.envp, execfn: p.argv[0], vdso });
+    vvarBase = loaded.vvarBase;
+    refreshVvar();
     // The fields machine code reads (getpid is pure machine code).
     const t = k.task;
     for (const [off, v] of [[0, t.pid], [8, t.tid], [16, t.ppid], [24, t.uid], [32, t.uid], [40, t.gid], [48, t.gid]] as const) {
@@ -143,7 +158,11 @@ export function provideServices(m: Machine, k: NativeKernel, p: ProgramToRun): v
   on('getrandom', (_m, [kbuf, count, flags]) => out(kbuf, k.sysGetrandom(count, uint(flags))));
   on('clock_gettime', (_m, [id, kbuf]) => out(kbuf, k.sysClockGettime(int(id))));
   on('do_gettimeofday', (_m, [kbuf]) => out(kbuf, { ret: 0, bytes: k.sysGettimeofday() }));
-  on('hrtimer_nanosleep', (_m, [id, flags, kreq]) => k.sysClockNanosleep(int(id), int(flags), mem.readBytes(kreq, 16)));
+  on('hrtimer_nanosleep', (_m, [id, flags, kreq]) => {
+    const r = k.sysClockNanosleep(int(id), int(flags), mem.readBytes(kreq, 16));
+    refreshVvar(); // the sleep moved the clocks ahead of the cycle count
+    return r;
+  });
   on('sched_yield', () => k.sysSchedYield());
   on('do_sigaction', (_m, [sig, kact, koact, size]) => out(koact, k.sysRtSigaction(int(sig), opt(kact, 32), size)));
   on('sigprocmask', (_m, [how, kset, koset, size]) => out(koset, k.sysRtSigprocmask(int(how), opt(kset, 8), size)));
