@@ -1,9 +1,14 @@
 // `npm run bench`: speed figures, printed as a table. Not a test: nothing here fails on timing.
 // Assembler: a generated 10,000-line GAS source and the same in NASM syntax, cold (first call,
-// including building the instruction tables) and warm (median of repeated runs).
+// including building the instruction tables) and warm (median of repeated runs). Machine: the
+// kernel build and whole programs from boot to exit. The CPU's MIPS are in cpu-bench.ts.
 
 import { performance } from 'perf_hooks';
+import * as path from 'path';
 import { assembleProgram } from '../../emulator/asm/index';
+import { buildKernel } from '../../emulator/kernel/build';
+import { BufferHostIO } from '../../emulator/kernel/native';
+import { LinuxSystem } from '../../emulator/linux';
 
 function gasSource(lines: number): string {
   const out = ['        .text', '        .globl _start', '_start:'];
@@ -64,3 +69,24 @@ function benchAssembler(name: string, file: string, text: string): void {
 console.log('Trapdoor benchmarks (node ' + process.version + ')');
 benchAssembler('assemble+link GAS source', 'bench.s', gasSource(10000));
 benchAssembler('assemble+link NASM source', 'bench.asm', nasmSource(10000));
+
+// The machine: building the kernel image (once per process), then whole programs from boot to exit.
+
+function benchProgram(name: string, file: string): void {
+  const io = new BufferHostIO();
+  let insns = 0;
+  const ms = time(() => {
+    const sys = LinuxSystem.fromFile(file, { argv: [file], envp: [], cwd: path.dirname(file), hostIO: io });
+    const r = sys.runToEnd(1e9);
+    insns = sys.machine.cpu.instructions;
+    if (r.kind !== 'exited') console.error(`${name}: ${JSON.stringify(r)}`);
+  });
+  console.log(`${name.padEnd(34)} ${insns.toLocaleString('en-US').padStart(12)} insns  ${ms.toFixed(0).padStart(6)} ms  ${(insns / ms / 1000).toFixed(1).padStart(6)} MIPS (boot and exit included)`);
+}
+
+const root = path.resolve(__dirname, '..', '..', '..');
+console.log(`${'kernel image build (cold)'.padEnd(34)} ${time(() => buildKernel()).toFixed(0).padStart(25)} ms`);
+benchProgram('run examples/hello.s', path.join(root, 'examples', 'hello.s'));
+benchProgram('run corpus hello-glibc (gcc -static)', path.join(root, 'test', 'corpus', 'hello-glibc', 'hello-glibc'));
+benchProgram('run corpus arith-flags', path.join(root, 'test', 'corpus', 'arith-flags', 'arith-flags'));
+benchProgram('run corpus simd', path.join(root, 'test', 'corpus', 'simd', 'simd'));
