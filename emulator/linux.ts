@@ -10,6 +10,8 @@ import { Diagnostic } from './asm/ir';
 import { Machine, MachineEvents, RunResult } from './machine';
 import { NativeKernel, NodeHostIO, HostIO, ExecError, checkElf } from './kernel/native';
 import { provideServices } from './kernel/services';
+import { readElf } from './elf/reader';
+import { LineMap } from './elf/linemap';
 
 /** The program cannot be started: assembly errors (with diagnostics) or a file that is not a runnable ELF. */
 export class ProgramError extends Error {
@@ -40,8 +42,9 @@ export class LinuxSystem {
   readonly native: NativeKernel;
   private readonly tmpDir: string;
   private closed = false;
+  private lineMap?: LineMap;
 
-  private constructor(exePath: string, image: Uint8Array, opts: SystemOptions) {
+  private constructor(exePath: string, private readonly image: Uint8Array, opts: SystemOptions) {
     this.machine = new Machine();
     this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trapdoor-tmp-'));
     const cpu = this.machine.cpu;
@@ -90,8 +93,25 @@ export class LinuxSystem {
 
   /** Sends the machine's events (system calls, signals, exits) to `events`; `trace` turns on syscall reports. */
   attachTracer(events: MachineEvents, trace: boolean): void {
-    this.machine.events = events;
+    // Each call learns its call site's source line, when the program has a line table.
+    // (Methods are delegated one by one: `events` is usually a class instance.)
+    this.machine.events = {
+      syscallEnter: (ev) => {
+        const pos = ev.site ? this.programLines().lookup(ev.site) : undefined;
+        if (pos) ev.siteLine = `${pos.file}:${pos.line}`;
+        events.syscallEnter?.(ev);
+      },
+      syscallExit: (ev) => events.syscallExit?.(ev),
+      signal: (s) => events.signal?.(s),
+      processExit: (e) => events.processExit?.(e),
+    };
     this.machine.setTracing(trace);
+  }
+
+  /** The program's own line table (from its DWARF .debug_line; empty without one). */
+  programLines(): LineMap {
+    this.lineMap ??= LineMap.fromElf(readElf(this.image));
+    return this.lineMap;
   }
 
   run(budget: number): RunResult {
