@@ -3,6 +3,7 @@
 
 import * as assert from 'assert';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { AddressSpace } from '../../../emulator/memory';
 import { NativeKernel, BufferHostIO, AT_FDCWD, EBADF, ENOENT, EROFS, EEXIST, EISDIR, ENOTDIR, ENOTTY, ESPIPE, EINVAL, ELOOP, ERANGE } from '../../../emulator/kernel/native';
@@ -19,7 +20,9 @@ describe('native vfs', () => {
     root = tempDir('trapdoor-vfs-');
     cwd = path.join(root, 'work'); tmp = path.join(root, 'tmp');
     // Outside every rw root and not under the host's /tmp (which the guest's private /tmp shadows).
-    outside = fs.mkdtempSync(path.join(repoRoot, 'out', 'vfs-outside-'));
+    // (A checkout under /tmp, as CI may make, would be shadowed: use the home folder then.)
+    const base = path.resolve(repoRoot).startsWith('/tmp/') ? os.homedir() : path.join(repoRoot, 'out');
+    outside = fs.mkdtempSync(path.join(base, 'trapdoor-vfs-outside-'));
     for (const d of [cwd, tmp]) fs.mkdirSync(d);
     fs.writeFileSync(path.join(outside, 'secret'), 'ro');
     io = new BufferHostIO(enc('input'), new Set([2]));
