@@ -100,9 +100,12 @@ export class Machine {
   readonly userMemory: GuestMemory = {
     read: (addr: bigint, len: number): Uint8Array | undefined => {
       if (addr < 0n || addr + BigInt(len) > 0x00007ffffffff000n) return undefined;
-      const a = Number(addr);
-      for (let p = Math.floor(a / 4096) * 4096; p < a + len; p += 4096) if (!this.space.isMapped(p)) return undefined;
-      return this.space.readBytes(a, len);
+      try {
+        // readBytes also brings in pages a mapping supplies on first touch (untouched .bss).
+        return this.space.readBytes(Number(addr), len);
+      } catch {
+        return undefined;
+      }
     },
   };
 
@@ -165,7 +168,7 @@ export class Machine {
   }
 
   /** The process ends (exit, exit_group, or a fatal signal): the run loop stops. */
-  terminate(e: { code?: number; signal?: number }): void {
+  terminate(e: { code?: number; signal?: number; coreDumped?: boolean }): void {
     // A call that never returns (exit, exit_group, a fatal signal inside a call): `= ?`.
     const ev = this.pendingSyscall;
     if (ev) {
@@ -174,8 +177,8 @@ export class Machine {
       ev.endCycles = this.cpu.cycles;
       this.events.syscallExit?.(ev);
     }
-    this.exit = e;
-    this.events.processExit?.({ pid: this.pid, exitCode: e.code, signal: e.signal });
+    this.exit = e.signal !== undefined ? { signal: e.signal } : { code: e.code };
+    this.events.processExit?.({ pid: this.pid, exitCode: e.code, signal: e.signal, coreDumped: e.coreDumped });
   }
 
   get pid(): number {

@@ -82,6 +82,8 @@ export const TASK = {
 
 export const TIF = {
   _TIF_SYSCALL_TRACE: 1,
+  /** A signal waits for delivery: the way back to user mode goes through the signal code. */
+  _TIF_SIGPENDING: 4,
 };
 
 /**
@@ -96,6 +98,11 @@ export const VMCALL_SERVICES = [
   'do_exit', // (code, group) never returns to this task
   'syscall_trace_enter', // (regs) the tracer sees the call's arguments
   'syscall_trace_exit', // (regs) the tracer sees the result
+  'arch_do_signal_or_restart', // (regs) deliver pending signals: a handler frame, or the default action
+  'rt_sigreturn', // (regs) restore the registers a handler's frame saved; returns the restored ax
+  'kill_something_info', // (pid, sig) kill(2)
+  'do_tkill', // (tgid, tid, sig) tgkill(2); tkill(2) passes tgid = -1
+  'fdget', // (fd, mode) 0 if fd is open for reading (mode 1) or writing (mode 2), else -EBADF
   'do_user_fault', // (vector, error_code, address, regs) a fault in user mode becomes a signal
   'kernel_oops', // (vector, error_code, address, regs) a fault in the kernel that no fixup covers
   // File I/O on kernel buffers.

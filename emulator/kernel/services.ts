@@ -8,12 +8,16 @@ import { VmcallService } from './abi';
 import { NativeKernel } from './native';
 import { SignalEvent, SyscallEvent } from '../trace/event';
 import { buildVdso, clockMultShift, writeVvar } from './vdso';
+import { Signals } from './signal';
+import { TASK } from './abi';
 
 type Result = number | { ret: number; bytes?: Uint8Array };
 
 /** Linux signal numbers and si_codes for the faults the CPU reports. */
 const SIGILL = 4, SIGTRAP = 5, SIGFPE = 8, SIGSEGV = 11;
-const ILL_ILLOPN = 2, FPE_INTDIV = 1, SEGV_MAPERR = 1, SEGV_ACCERR = 2, SI_KERNEL = 0x80;
+const ILL_ILLOPN = 2, FPE_INTDIV = 1, SEGV_MAPERR = 1, SEGV_ACCERR = 2, SI_KERNEL = 0x80, SI_USER = 0, SI_TKILL = -6;
+const EBADF = 9, EINVAL = 22, ESRCH = 3;
+const TASK_SIZE_MAX = 0x00007ffffffff000n;
 
 const int = (v: number): number => Number(BigInt.asIntN(32, BigInt(v)));
 const uint = (v: number): number => Number(BigInt.asUintN(32, BigInt(v)));
@@ -88,14 +92,22 @@ export function provideServices(m: Machine, k: NativeKernel, p: ProgramToRun): v
     return 0;
   });
 
+  const task = Number(BigInt.asIntN(64, m.symbol('init_task') ?? 0n));
+  const RLIMIT_CORE = 4;
+  const signals = new Signals(m, k.task.sigactions, { get: () => k.task.sigmask, set: (v) => (k.task.sigmask = v) }, task + TASK.TASK_flags, () => k.task.rlimits[RLIMIT_CORE][0]);
+
   on('do_user_fault', (_m, [vector, errorCode, address, regs]) => {
     const ip = m.ptRegs(regs, 'ip');
     let s: SignalEvent;
     const base = { pid: k.task.pid, tid: k.task.tid };
     switch (vector) {
-      case 14: // #PF: unmapped (P = 0) or not allowed (P = 1)
-        s = { ...base, signo: SIGSEGV, code: errorCode & 1 ? SEGV_ACCERR : SEGV_MAPERR, addr: BigInt.asUintN(64, BigInt(address)) };
+      case 14: {
+        // #PF: not mapped (P = 0), or mapped but not allowed (P = 1). The kernel's half is never
+        // the program's: Linux reports it as not mapped.
+        const addr = BigInt.asUintN(64, BigInt(address));
+        s = { ...base, signo: SIGSEGV, code: errorCode & 1 && addr < TASK_SIZE_MAX ? SEGV_ACCERR : SEGV_MAPERR, addr };
         break;
+      }
       case 13: // #GP: a privileged instruction, a non-canonical address
         s = { ...base, signo: SIGSEGV, code: SI_KERNEL, addr: 0n };
         break;
@@ -108,11 +120,29 @@ export function provideServices(m: Machine, k: NativeKernel, p: ProgramToRun): v
       default:
         s = { ...base, signo: SIGTRAP, code: SI_KERNEL };
     }
-    // No handler can be installed yet: the default action, which for these is to die (and dump core).
-    m.deliverSignal(s);
-    k.close();
-    m.terminate({ signal: s.signo });
+    // A fault's signal is forced (unblocked, not ignorable) and delivered on the way back out.
+    signals.send(s, { forced: true, trapno: vector, err: errorCode });
     return 0;
+  });
+
+  on('arch_do_signal_or_restart', (_m, [regs]) => {
+    signals.deliver(regs);
+    if (m.exit) k.close();
+    return 0;
+  });
+  on('rt_sigreturn', (_m, [regs]) => signals.sigreturn(regs));
+  const sendTo = (pid: number, sig: number, code: number): number => {
+    if (sig < 0 || sig > 64) return -EINVAL;
+    if (pid !== k.task.pid && pid !== 0 && pid !== -1) return -ESRCH; // one process until fork exists
+    if (sig !== 0) signals.send({ pid: k.task.pid, tid: k.task.tid, signo: sig, code, senderPid: k.task.pid, senderUid: k.task.uid });
+    return 0;
+  };
+  on('kill_something_info', (_m, [pid, sig]) => sendTo(int(pid), int(sig), SI_USER));
+  on('do_tkill', (_m, [tgid, tid, sig]) => (int(tgid) !== -1 && int(tgid) !== k.task.pid ? -ESRCH : sendTo(int(tid), int(sig), SI_TKILL)));
+  on('fdget', (_m, [fd, mode]) => {
+    const f = k.vfs.fdt.get(uint(fd));
+    if (!f) return -EBADF;
+    return (mode === 1 ? f.readable : f.writable) ? 0 : -EBADF;
   });
 
   // Files.

@@ -27,6 +27,16 @@ SYM_FUNC_START(vfs_write_user)
 	movq	%rdx, %r14			/* how many are left */
 	movq	%rcx, %rbp			/* position, or -1 */
 	xorl	%r15d, %r15d			/* how many were written */
+	movl	$2, %esi			/* fdget: an open file, open for writing? (-EBADF first) */
+	movl	$VMCALL_fdget, %eax
+	vmcall
+	testq	%rax, %rax
+	jnz	9f
+	movq	%r13, %rdi			/* then: is the whole buffer in user space? */
+	movq	%r14, %rsi
+	call	access_ok
+	testl	%eax, %eax
+	jz	8f
 1:	movq	%r14, %rbx			/* this round: min(left, one page) */
 	cmpq	$KBUF_DATA, %rbx
 	jbe	2f
@@ -85,6 +95,16 @@ SYM_FUNC_START(vfs_read_user)
 	movq	%rdx, %r14
 	movq	%rcx, %rbp
 	xorl	%r15d, %r15d
+	movl	$1, %esi			/* fdget: open for reading? */
+	movl	$VMCALL_fdget, %eax
+	vmcall
+	testq	%rax, %rax
+	jnz	9f
+	movq	%r13, %rdi			/* access_ok(buf, count) */
+	movq	%r14, %rsi
+	call	access_ok
+	testl	%eax, %eax
+	jz	10f
 1:	movq	%r14, %rbx
 	cmpq	$KBUF_DATA, %rbx
 	jbe	2f
@@ -105,7 +125,7 @@ SYM_FUNC_START(vfs_read_user)
 	movq	%rax, %rcx
 	popq	%rax
 	testq	%rcx, %rcx
-	jnz	8f				/* the user's buffer is not writable */
+	jnz	11f				/* the user's buffer is not writable */
 	addq	%rax, %r15
 	addq	%rax, %r13
 	subq	%rax, %r14
@@ -121,7 +141,15 @@ SYM_FUNC_START(vfs_read_user)
 7:	testq	%r15, %r15
 	jnz	6b
 	jmp	9f
-8:	movq	$-EFAULT, %rax
+11:	cmpq	$-1, %rbp			/* the copy failed after the file gave us n = %rax bytes: */
+	jne	10f
+	movl	%r12d, %edi			/* give them back, so a failed read moves nothing */
+	movq	%rax, %rsi
+	negq	%rsi
+	movl	$1, %edx			/* lseek(fd, -n, SEEK_CUR); a pipe cannot, and keeps nothing */
+	movl	$VMCALL_ksys_lseek, %eax
+	vmcall
+10:	movq	$-EFAULT, %rax
 9:	popq	%r15
 	popq	%r14
 	popq	%r13

@@ -143,12 +143,27 @@ SYM_FUNC_START(sys_getcwd)
 	ret
 SYM_FUNC_END(sys_getcwd)
 
-/* long getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count) */
+/*
+ * long getdents64(unsigned int fd, struct linux_dirent64 __user *dirent, unsigned int count)
+ * The directory's position is noted first: if the entries cannot be copied out, it is put back,
+ * so a bad buffer loses no entries.
+ */
 SYM_FUNC_START(sys_getdents64)
 	pushq	%r12
-	movq	%rsi, %r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsi, %r12			/* dirent (user) */
+	movl	%edi, %r13d			/* fd */
+	movl	%edx, %r14d			/* count */
+	xorl	%esi, %esi			/* pos = lseek(fd, 0, SEEK_CUR) */
+	movl	$1, %edx
+	movl	$VMCALL_ksys_lseek, %eax
+	vmcall
+	movq	%rax, %r15
+	movl	%r13d, %edi
 	LOAD_KBUF_DATA %rsi
-	movl	%edx, %edx
+	movq	%r14, %rdx
 	cmpq	$KBUF_DATA, %rdx
 	jbe	1f
 	movl	$KBUF_DATA, %edx
@@ -156,6 +171,20 @@ SYM_FUNC_START(sys_getdents64)
 	vmcall
 	movq	%rax, %rdx
 	call	copy_kbuf_result
+	cmpq	$-EFAULT, %rax
+	jne	9f
+	testq	%r15, %r15			/* the copy failed: back to where the directory was */
+	js	9f
+	pushq	%rax
+	movl	%r13d, %edi
+	movq	%r15, %rsi
+	xorl	%edx, %edx			/* SEEK_SET */
+	movl	$VMCALL_ksys_lseek, %eax
+	vmcall
+	popq	%rax
+9:	popq	%r15
+	popq	%r14
+	popq	%r13
 	popq	%r12
 	ret
 SYM_FUNC_END(sys_getdents64)

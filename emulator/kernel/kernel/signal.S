@@ -93,3 +93,29 @@ SYM_FUNC_START(sys_rt_sigprocmask)
 	popq	%r12
 	ret
 SYM_FUNC_END(sys_rt_sigprocmask)
+
+/* long kill(pid_t pid, int sig) */
+	NATIVE_SYSCALL sys_kill, kill_something_info
+/* long tgkill(pid_t tgid, pid_t pid, int sig) */
+	NATIVE_SYSCALL sys_tgkill, do_tkill
+/* long tkill(pid_t pid, int sig): tgkill without the thread group check */
+SYM_FUNC_START(sys_tkill)
+	movq	%rsi, %rdx
+	movq	%rdi, %rsi
+	movq	$-1, %rdi
+	movl	$VMCALL_do_tkill, %eax
+	vmcall
+	ret
+SYM_FUNC_END(sys_tkill)
+
+/*
+ * long rt_sigreturn(void): called by the handler's restorer after the handler returned. It takes
+ * no arguments: the saved registers are in the frame on the user stack, found from pt_regs.
+ */
+SYM_FUNC_START(sys_rt_sigreturn)
+	movq	PER_CPU_VAR(PCPU_top_of_stack), %rdi
+	subq	$PT_REGS_SIZE, %rdi		/* current_pt_regs() */
+	movl	$VMCALL_rt_sigreturn, %eax
+	vmcall					/* returns the restored %rax, which do_syscall_64 stores back */
+	ret
+SYM_FUNC_END(sys_rt_sigreturn)

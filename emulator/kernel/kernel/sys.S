@@ -98,9 +98,13 @@ SYM_FUNC_END(sys_prlimit64)
 
 /* long getrlimit(unsigned int resource, struct rlimit __user *rlim) */
 SYM_FUNC_START(sys_getrlimit)
+	testq	%rsi, %rsi			/* getrlimit always writes the limit: NULL is a bad address */
+	jz	1f
 	movq	%rsi, %rcx
 	movq	%rdi, %rsi
 	xorl	%edi, %edi
 	xorl	%edx, %edx
 	jmp	sys_prlimit64
+1:	movq	$-EFAULT, %rax
+	ret
 SYM_FUNC_END(sys_getrlimit)

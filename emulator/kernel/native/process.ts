@@ -2,7 +2,7 @@
 // getrandom (seeded PRNG), the emulated clocks and sleeps, set_tid_address / robust list / rseq
 // registration, and the recorded signal dispositions and mask (delivery comes later).
 
-import { EBUSY, EINVAL, EPERM, ESRCH } from './errno';
+import { EBUSY, EINVAL, EPERM, ESRCH, EOPNOTSUPP } from './errno';
 
 export const RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4, RLIMIT_RSS = 5;
 export const RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9, RLIM_NLIMITS = 16;
@@ -203,7 +203,8 @@ export class Task {
   }
 
   sysClockNanosleep(clockid: number, flags: number, req: Uint8Array): number {
-    if (clockid === CLOCK_THREAD_CPUTIME_ID) return -EINVAL;
+    // Linux cannot sleep on a thread's own CPU clock: EOPNOTSUPP (EINVAL is for unknown clocks).
+    if (clockid === CLOCK_THREAD_CPUTIME_ID) return -EOPNOTSUPP;
     const now = this.clockNow(clockid);
     if (now === undefined) return -EINVAL;
     const d = this.duration(req);

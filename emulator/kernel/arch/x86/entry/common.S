@@ -7,7 +7,8 @@
  *	3. load the arguments from pt_regs into the C argument registers;
  *	4. call through sys_call_table -- the dispatch;
  *	5. store the result in pt_regs->ax, where the return path picks it up;
- *	6. let the tracer see the result.
+ *	6. let the tracer see the result;
+ *	7. before going back to user mode, deliver any pending signal (exit_to_user_mode).
  */
 #include "asm/asm-offsets.h"
 #include "asm/percpu.h"
@@ -49,7 +50,9 @@ SYM_FUNC_START(do_syscall_64)
 	jz	4f
 	movq	%rbx, %rdi
 	call	syscall_trace_exit		/* step 6 */
-4:	popq	%rbx
+4:	movq	%rbx, %rdi
+	call	exit_to_user_mode		/* step 7 */
+	popq	%rbx
 	ret
 SYM_FUNC_END(do_syscall_64)
 
@@ -89,9 +92,25 @@ SYM_FUNC_START(do_int80_syscall_32)
 	jz	4f
 	movq	%rbx, %rdi
 	call	syscall_trace_exit
-4:	popq	%rbx
+4:	movq	%rbx, %rdi
+	call	exit_to_user_mode
+	popq	%rbx
 	ret
 SYM_FUNC_END(do_int80_syscall_32)
+
+/*
+ * void exit_to_user_mode(struct pt_regs *regs): the last stop before user mode. A pending signal
+ * is delivered here: for a handler, arch_do_signal_or_restart rewrites pt_regs so that the
+ * return "to user mode" enters the handler, on a signal frame pushed onto the user's stack.
+ */
+SYM_FUNC_START(exit_to_user_mode)
+	GET_CURRENT(%rax)
+	testq	$_TIF_SIGPENDING, TASK_flags(%rax)
+	jz	1f
+	movl	$VMCALL_arch_do_signal_or_restart, %eax
+	vmcall
+1:	ret
+SYM_FUNC_END(exit_to_user_mode)
 
 /* The tracer's hooks (ptrace in Linux): the emulator records the event from pt_regs. */
 SYM_FUNC_START(syscall_trace_enter)

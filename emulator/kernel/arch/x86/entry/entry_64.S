@@ -47,6 +47,16 @@ SYM_CODE_START(entry_SYSCALL_64)
 	 * changed to something SYSRET cannot return to; the kernel here never changes them.)
 	 */
 SYM_CODE_START(syscall_return_via_sysret)
+	/*
+	 * SYSRET can only return to %rcx with flags %r11. After a signal frame or rt_sigreturn,
+	 * pt_regs may say otherwise: then take the slower IRET path, which restores everything.
+	 */
+	movq	RCX(%rsp), %rcx
+	cmpq	%rcx, RIP(%rsp)
+	jne	swapgs_restore_regs_and_return_to_usermode
+	movq	R11(%rsp), %r11
+	cmpq	%r11, EFLAGS(%rsp)
+	jne	swapgs_restore_regs_and_return_to_usermode
 	POP_REGS				/* %rax now holds the result from pt_regs->ax */
 	movq	RIP-ORIG_RAX(%rsp), %rcx	/* the return address */
 	movq	EFLAGS-ORIG_RAX(%rsp), %r11	/* the user's flags */
@@ -94,8 +104,10 @@ SYM_CODE_START(\asmsym)
 	movl	$\vector, %edx			/* which exception */
 	call	\cfunc
 	testb	$3, CS(%rsp)			/* return to where we came from */
-	jnz	swapgs_restore_regs_and_return_to_usermode
-	jmp	restore_regs_and_return_to_kernel
+	jz	restore_regs_and_return_to_kernel
+	movq	%rsp, %rdi
+	call	exit_to_user_mode		/* a fault's signal is delivered on the way out */
+	jmp	swapgs_restore_regs_and_return_to_usermode
 SYM_CODE_END(\asmsym)
 .endm
 

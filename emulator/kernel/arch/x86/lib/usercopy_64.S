@@ -14,6 +14,26 @@
 	.text
 
 /*
+ * bool access_ok(const void __user *addr, unsigned long size)
+ * Whether [addr, addr+size) lies entirely in user space. It says nothing about whether the pages
+ * are mapped: that is found out by copying (and the exception table).
+ */
+SYM_FUNC_START(access_ok)
+	movabsq	$TASK_SIZE_MAX, %r8
+	movq	%rdi, %rax
+	addq	%rsi, %rax
+	jc	9f				/* wraps around */
+	cmpq	%r8, %rax
+	ja	9f				/* ends in the kernel's half */
+	cmpq	%r8, %rdi
+	ja	9f				/* starts there (size 0) */
+	movl	$1, %eax
+	ret
+9:	xorl	%eax, %eax
+	ret
+SYM_FUNC_END(access_ok)
+
+/*
  * unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
  * Returns the number of bytes NOT copied: 0 on success.
  */
