@@ -32,18 +32,9 @@ SYM_FUNC_START(sys_ioctl)
 	movq	%r12, %rcx			/* the service also sees arg as a number */
 	movl	$VMCALL_ksys_ioctl, %eax
 	vmcall					/* ksys_ioctl(fd, cmd, kbuf, arg): %rdx = bytes to copy out */
-	testq	%rax, %rax
-	js	9f
 	testq	%rdx, %rdx
-	jz	9f
-	pushq	%rax
-	movq	%r12, %rdi
-	LOAD_KBUF_DATA %rsi
-	call	copy_to_user
-	testq	%rax, %rax
-	popq	%rax
-	jz	9f
-	movq	$-EFAULT, %rax
+	jz	9f				/* nothing to hand back */
+	call	copy_kbuf_result		/* to the user pointer in %r12 */
 9:	popq	%r12
 	ret
 SYM_FUNC_END(sys_ioctl)
