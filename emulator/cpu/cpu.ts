@@ -1,5 +1,6 @@
-// The CPU: block cache (decode once per basic block with iced-x86, compile to closures), the run
-// loop with instruction budgets and breakpoints, and exception delivery (IDT, or a stop in bare mode).
+// The CPU: block cache (decode once per basic block with iced-x86, compile to closures; a block run
+// often is then compiled to one JS function by jit.ts), the run loop with instruction budgets and
+// breakpoints, direct links between blocks, and exception delivery (IDT, or a stop in bare mode).
 
 import { CpuState } from './state';
 import { AddressSpace } from '../memory/address-space';
@@ -9,6 +10,8 @@ import { compilers, ud } from './table';
 import { Exec } from './operands';
 import { costOf } from './cost';
 import { deliver } from './interrupts';
+import { compileBlock, BlockFn } from './jit';
+import './jit-ops';
 import './alu'; import './moves'; import './muldiv'; import './shift'; import './bits'; import './control';
 import './string'; import './system'; import './sse-int'; import './sse-int2'; import './sse-move'; import './sse-float'; import './x87'; import './x87-env';
 
@@ -34,6 +37,14 @@ interface Block {
   costs: number[];
   pages: number[];
   valid: boolean;
+  /** Decoded instructions, kept until the block is compiled to JS. */
+  descs: Desc[] | null;
+  /** Executions through the closures so far. */
+  hits: number;
+  fn: BlockFn | null;
+  /** The blocks that followed this one last (a two-entry cache in front of the Map). */
+  link0: Block | null;
+  link1: Block | null;
 }
 
 export class Cpu extends CpuState {
@@ -41,6 +52,8 @@ export class Cpu extends CpuState {
   readonly breakpoints = new Set<number>();
   /** The last host-side error turned into #UD (a bug in the emulator, kept for diagnosis). */
   lastInternalError: unknown = null;
+  /** Executions of a block through the closures before it is compiled to JS (0: at once, Infinity: never). */
+  jitThreshold = 16;
   private readonly blocks = new Map<number, Block>();
   private readonly pageBlocks = new Map<number, Block[]>();
 
@@ -58,6 +71,7 @@ export class Cpu extends CpuState {
   }
 
   flushCode(): void {
+    for (const b of this.blocks.values()) b.valid = false;
     for (const pn of this.pageBlocks.keys()) { const p = this.mem.pages.get(pn); if (p) p.codeBlocks = 0; }
     this.blocks.clear();
     this.pageBlocks.clear();
@@ -87,7 +101,10 @@ export class Cpu extends CpuState {
     const want = 4096 - off + 15;
     const bytes = this.mem.fetch(rip, want);
     const descs = decodeBlock(bytes, rip, 64, 4096 - off, MAX_BLOCK);
-    const b: Block = { addr: rip, n: descs.length, execs: [], addrs: [], nexts: [], costs: [], pages: [], valid: true };
+    const b: Block = {
+      addr: rip, n: descs.length, execs: [], addrs: [], nexts: [], costs: [], pages: [], valid: true,
+      descs, hits: 0, fn: null, link0: null, link1: null,
+    };
     for (const d of descs) {
       b.addrs.push(d.addr); b.nexts.push(d.next); b.costs.push(costOf(d.mnem));
       b.execs.push(this.compileOne(d, bytes, rip, want));
@@ -123,11 +140,26 @@ export class Cpu extends CpuState {
 
   step(): StopReason { return this.run(1); }
 
+  /** The block at `rip`, found through the links of the block that ran before it when possible. */
+  private lookup(prev: Block | null, rip: number): Block | undefined {
+    if (prev !== null) {
+      const a = prev.link0;
+      if (a !== null && a.addr === rip && a.valid) return a;
+      const b = prev.link1;
+      if (b !== null && b.addr === rip && b.valid) return b;
+    }
+    const b = this.blocks.get(rip);
+    if (b !== undefined && prev !== null) { prev.link1 = prev.link0; prev.link0 = b; }
+    return b;
+  }
+
   run(budget: number): StopReason {
     let done = 0;
     let first = true;
+    let prev: Block | null = null;
     while (done < budget) {
-      let b = this.blocks.get(this.rip);
+      let b = this.lookup(prev, this.rip);
+      prev = null;
       if (b === undefined) {
         try { b = this.compile(this.rip); } catch (e) {
           const r = this.fault(e, this.rip);
@@ -148,13 +180,37 @@ export class Cpu extends CpuState {
       }
       first = false;
       const left = budget - done;
+      if (b.fn === null && b.descs !== null && n <= left && ++b.hits > this.jitThreshold) {
+        // A generator bug leaves the block on the closures (and is kept for diagnosis).
+        try { b.fn = compileBlock(b, b.descs, execs, b.costs); } catch (e) { this.lastInternalError = e; }
+        b.descs = null;
+      }
+      if (b.fn !== null && n <= left) {
+        let k: number;
+        try { k = b.fn(this, left); } catch (e) {
+          this.instructions += this.jitDone; done += this.jitDone;
+          const r = this.fault(e, b.addrs[this.jitIdx]);
+          if (r) return r;
+          continue;
+        }
+        this.instructions += k; done += k;
+        prev = b;
+        if (this.stop !== 0) {
+          const s = this.stop;
+          this.stop = 0;
+          if (s === 1) return HLT;
+          if (s === 2) return VMCALL;
+        }
+        continue;
+      }
       const end = n < left ? n : left;
       try {
         for (; i < end; i++) {
           this.rip = nexts[i];
           execs[i](this);
           this.cycles += b.costs[i];
-          if (this.stop !== 0 || !b.valid) { i++; break; }
+          // A rep instruction that restarts itself sets RIP back: the rest of the block must wait.
+          if (this.stop !== 0 || !b.valid || this.rip !== nexts[i]) { i++; break; }
         }
       } catch (e) {
         this.instructions += i; done += i;
@@ -163,6 +219,7 @@ export class Cpu extends CpuState {
         continue;
       }
       this.instructions += i; done += i;
+      prev = b;
       if (this.stop !== 0) {
         const s = this.stop;
         this.stop = 0;

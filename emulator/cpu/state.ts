@@ -26,6 +26,9 @@ export class CpuState extends LazyFlags {
   ea = 0;
   /** Set by an instruction that must stop the run loop: 1 hlt, 2 vmcall, 3 end of block (mode change). */
   stop = 0;
+  /** Set by a compiled block that faults (jit.ts): instructions it completed, and the faulting index. */
+  jitDone = 0;
+  jitIdx = 0;
 
   // SSE: 16 registers of 128 bits, viewed as int32 lanes, bytes, floats and doubles.
   readonly xmmBuf = new ArrayBuffer(16 * 16 + 16);

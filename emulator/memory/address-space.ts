@@ -29,10 +29,11 @@ export class AddressSpace {
   private userMode = false;
   private readonly tlbUser = new Tlb();
   private readonly tlbSup = new Tlb();
-  private rTag: Float64Array;
-  private rPage: Page[];
-  private wTag: Float64Array;
-  private wPage: Page[];
+  /** The current mode's TLB (page number tags and pages); compiled blocks read it inline (jit-mem.ts). */
+  rTag: Float64Array;
+  rPage: Page[];
+  wTag: Float64Array;
+  wPage: Page[];
   /** Called when a page holding decoded code is written (self-modifying code); set by the CPU. */
   onCodeWrite: ((pageNumber: number) => void) | null = null;
   /** Supplies a page on the first touch of a page number that has none yet (demand-zero and
@@ -78,7 +79,7 @@ export class AddressSpace {
   }
 
   unmap(addr: number, length: number): void {
-    for (const pn of pageRange(addr, length)) {
+    for (const pn of this.residentIn(addr, length)) {
       const p = this.pages.get(pn);
       if (!p) continue;
       this.dropCode(pn);
@@ -89,7 +90,7 @@ export class AddressSpace {
   }
 
   protect(addr: number, length: number, prot: number): void {
-    for (const pn of pageRange(addr, length)) {
+    for (const pn of this.residentIn(addr, length)) {
       const p = this.pages.get(pn);
       if (!p) continue;
       this.dropCode(pn);
@@ -100,13 +101,28 @@ export class AddressSpace {
 
   /** Sets the permission bits exactly (without forcing PROT_PRESENT: 0 makes PROT_NONE pages). */
   setProt(addr: number, length: number, prot: number): void {
-    for (const pn of pageRange(addr, length)) {
+    for (const pn of this.residentIn(addr, length)) {
       const p = this.pages.get(pn);
       if (!p) continue;
       this.dropCode(pn);
       p.prot = prot;
     }
     this.flushTlb();
+  }
+
+  /** The page numbers in [addr, addr+length) that have a page, in order. A range larger than the
+   *  map (munmap of a whole address space at execve) walks the map instead of every page number. */
+  private residentIn(addr: number, length: number): number[] {
+    const first = Math.floor(addr / PAGE_SIZE);
+    const last = Math.floor((addr + Math.max(length, 1) - 1) / PAGE_SIZE);
+    const out: number[] = [];
+    if (last - first + 1 > this.pages.size) {
+      for (const pn of this.pages.keys()) if (pn >= first && pn <= last) out.push(pn);
+      out.sort((a, b) => a - b);
+    } else {
+      for (let pn = first; pn <= last; pn++) if (this.pages.has(pn)) out.push(pn);
+    }
+    return out;
   }
 
   /** Moves the resident pages of [from, from+length) to start at `to` (mremap); both page-aligned. */
@@ -186,18 +202,21 @@ export class AddressSpace {
   }
 
   // ---- guest accesses at the current privilege (the CPU's hot path) ----
+  // The page number is (a - offset) / 4096 (exact, also for negative kernel addresses), and the
+  // constants are literals: both keep these small enough for V8 to inline into compiled blocks.
 
   read8(a: number): number {
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const off = a & 4095;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
-    return p.data[a & 4095];
+    return p.data[off];
   }
   read16(a: number): number {
     const off = a & 4095;
     if (off > 4094) return this.readSplit(a, 2);
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
     return p.view.getUint16(off, true);
   }
@@ -205,8 +224,8 @@ export class AddressSpace {
   read32(a: number): number {
     const off = a & 4095;
     if (off > 4092) return this.readSplit(a, 4) | 0;
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
     return p.view.getInt32(off, true);
   }
@@ -218,32 +237,34 @@ export class AddressSpace {
       this.hi = this.readSplit(a + 4, 4) | 0;
       return lo;
     }
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
-    this.hi = p.view.getInt32(off + 4, true);
-    return p.view.getInt32(off, true);
+    const v = p.view;
+    this.hi = v.getInt32(off + 4, true);
+    return v.getInt32(off, true);
   }
 
   write8(a: number, v: number): void {
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const off = a & 4095;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
-    p.data[a & 4095] = v;
+    p.data[off] = v;
   }
   write16(a: number, v: number): void {
     const off = a & 4095;
     if (off > 4094) return this.writeSplit(a, 2, v);
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
     p.view.setUint16(off, v, true);
   }
   write32(a: number, v: number): void {
     const off = a & 4095;
     if (off > 4092) return this.writeSplit(a, 4, v);
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
     p.view.setInt32(off, v, true);
   }
@@ -255,11 +276,12 @@ export class AddressSpace {
       this.writeSplit(a, 4, lo); this.writeSplit(a + 4, 4, hi);
       return;
     }
-    const pn = Math.floor(a / PAGE_SIZE);
-    const i = pn & TLB_MASK;
+    const pn = (a - off) / 4096;
+    const i = pn & 255;
     const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
-    p.view.setInt32(off, lo, true);
-    p.view.setInt32(off + 4, hi, true);
+    const v = p.view;
+    v.setInt32(off, lo, true);
+    v.setInt32(off + 4, hi, true);
   }
 
   /** An access that straddles two pages, little-endian, checked byte by byte. Returns unsigned. */

@@ -42,23 +42,24 @@ function describe1(nat: Uint8Array, emu: Uint8Array): string[] {
   return out;
 }
 
-/** Runs cases; returns the indices whose state differs (and the diffs). */
-function check(dir: string, name: string, cases: Case[]): { bad: number[]; diffs: string[][]; emuStop: string } {
+/** Runs cases with the closures only (jit Infinity) or every block compiled to JS (jit 0); returns
+ *  the indices whose state differs (and the diffs). */
+function check(dir: string, name: string, cases: Case[], jit: number): { bad: number[]; diffs: string[][]; emuStop: string } {
   const b = build(dir, name, programSource(cases));
   if (b.error) throw new Error(`as/ld failed: ${b.error.slice(0, 2000)}`);
   const nat = runNative(b.exe);
-  const emu = runEmulated(b.exe, cases.length);
+  const emu = runEmulated(b.exe, cases.length, undefined, jit);
   const bad: number[] = [], diffs: string[][] = [];
   for (let k = 0; k < cases.length; k++) {
     const d = describe1(nat.subarray(k * OUT_SIZE, (k + 1) * OUT_SIZE), emu.out.subarray(k * OUT_SIZE, (k + 1) * OUT_SIZE));
     if (d.length) { bad.push(k); diffs.push(d); }
   }
-  if (name === 'batch') console.log(`      ${emu.instructions} instructions emulated and compared`);
+  if (name === 'batch') console.log(`      ${emu.instructions} instructions emulated and compared (${jit === 0 ? 'compiled blocks' : 'closures'})`);
   return { bad, diffs, emuStop: emu.stop };
 }
 
 /** Shrinks a failing case: repeatedly drops chunks of lines while the case still fails. */
-function shrink(dir: string, c: Case): Case {
+function shrink(dir: string, c: Case, jit: number): Case {
   let body = c.body;
   for (let chunk = Math.ceil(body.length / 2); chunk >= 1; chunk = chunk === 1 ? 0 : Math.ceil(chunk / 2)) {
     for (let progress = true; progress;) {
@@ -69,7 +70,7 @@ function shrink(dir: string, c: Case): Case {
         cands.push({ ...c, body: nb });
       }
       if (cands.length === 0) break;
-      const r = check(dir, 'shrink', cands.slice(0, 300));
+      const r = check(dir, 'shrink', cands.slice(0, 300), jit);
       if (r.bad.length) { body = cands[r.bad[0]].body; progress = body.length > 1; }
     }
   }
@@ -79,7 +80,7 @@ function shrink(dir: string, c: Case): Case {
 describe('CPU differential test against this machine', function () {
   this.timeout(300_000);
 
-  it(`${CASES} random sequences of ${LEN} instructions match the real CPU (seed ${SEED})`, function () {
+  for (const jit of [Infinity, 0]) it(`${CASES} random sequences of ${LEN} instructions match the real CPU (seed ${SEED}, ${jit === 0 ? 'blocks compiled to JS' : 'closures'})`, function () {
     if (process.arch !== 'x64' || process.platform !== 'linux') {
       console.log('      skipped: needs an x86-64 Linux host to run the native side');
       this.skip();
@@ -89,11 +90,12 @@ describe('CPU differential test against this machine', function () {
     try {
       const rng = new Rng(SEED);
       const cases = Array.from({ length: CASES }, () => makeCase(rng));
-      const r = check(dir, 'batch', cases);
+      const r = check(dir, 'batch', cases, jit);
+      assert.ok(!r.emuStop.includes('internal error'), r.emuStop);
       if (r.bad.length) {
         const k = r.bad[0];
-        const small = shrink(dir, cases[k]);
-        const again = check(dir, 'final', [small]);
+        const small = shrink(dir, cases[k], jit);
+        const again = check(dir, 'final', [small], jit);
         assert.fail(`seed ${SEED}: ${r.bad.length} of ${CASES} cases differ (emulator stop: ${r.emuStop}). Case ${k} shrunk to:\n` +
           small.body.flat().map((l) => '    ' + l).join('\n') + '\n' + (again.diffs[0] ?? r.diffs[0]).map((l) => '  ' + l).join('\n'));
       }

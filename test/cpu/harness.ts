@@ -68,11 +68,13 @@ export function runNative(exe: string): Uint8Array {
 
 export interface EmuResult { out: Uint8Array; stop: string; instructions: number; }
 
-export function runEmulated(exe: string, ncases: number, budget = 50_000_000): EmuResult {
+/** `jitThreshold`: block executions before compiling to JS (0: every block compiled, Infinity: closures only). */
+export function runEmulated(exe: string, ncases: number, budget = 50_000_000, jitThreshold?: number): EmuResult {
   const file = new Uint8Array(fs.readFileSync(exe));
   const mem = new AddressSpace();
   const elf = loadElf(mem, file);
   const cpu = new Cpu(mem);
+  if (jitThreshold !== undefined) cpu.jitThreshold = jitThreshold;
   cpu.setReg('cs', 0x33n); cpu.setReg('ss', 0x2bn);
   cpu.setRflags(0x202);
   cpu.rip = elf.entry;
@@ -84,5 +86,6 @@ export function runEmulated(exe: string, ncases: number, budget = 50_000_000): E
     if (cpu.instructions > budget) { stop = 'budget exhausted'; break; }
   }
   const out = mem.readBytes(elf.symbols.get('out_0')!, OUT_SIZE * ncases);
+  if (cpu.lastInternalError !== null) stop += ` (internal error: ${String(cpu.lastInternalError)})`;
   return { out, stop, instructions: cpu.instructions };
 }

@@ -50,4 +50,17 @@ describe('AddressSpace', () => {
     m.unmap(0x1000, 0x1000);
     assert.strictEqual(fault(() => m.read8(0x1000)).errorCode, 0);
   });
+
+  it('unmap and protect of the whole user half touch only the resident pages (execve clears 128 TiB)', () => {
+    const m = new AddressSpace();
+    m.map(0x400000, 0x2000, PROT_USER | PROT_WRITE);
+    m.map(0x7fff0000, 0x1000, PROT_USER | PROT_WRITE);
+    m.map(-0x7f000000, 0x1000, PROT_WRITE); // a kernel page, outside the range
+    m.protect(0, 2 ** 47, PROT_USER);
+    assert.strictEqual(fault(() => m.write8(0x400000, 1)).errorCode, 3);
+    m.unmap(0, 2 ** 47);
+    assert.strictEqual(m.pages.size, 1);
+    assert.ok(m.isMapped(-0x7f000000));
+    assert.strictEqual(fault(() => m.read8(0x7fff0000)).errorCode, 0);
+  });
 });
