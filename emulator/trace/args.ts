@@ -68,9 +68,12 @@ export function formatArg(a: Arg, i: number, sig: Signature, ctx: ArgContext): s
       return sigsetStr(a.exit ? ctx.exitMem : mem, v, abi, Number(ulong(ev.args[a.size] ?? 8n, abi)));
     }
     case 'iovec': {
-      if (a.exit && (ctx.failed || !ctx.returned)) return ptrStr(v, abi);
+      // readv is decoded at exit: a failed call shows the array with addresses for iov_base.
+      if (a.exit && !ctx.returned) return ptrStr(v, abi);
       const r = retValue(ctx);
-      return iovecStr(a.exit ? ctx.exitMem : mem, v, sint(ev.args[a.count] ?? 0n), abi, a.exit && r !== undefined ? Number(r) : undefined, ctx.str);
+      const count = ulong(ev.args[a.count] ?? 0n, abi);
+      const data = a.exit && !ctx.failed && r !== undefined ? Number(r) : undefined;
+      return iovecStr(a.exit ? ctx.exitMem : mem, v, count, abi, data, ctx.str, a.exit && ctx.failed);
     }
     case 'special': return special(a.name, i, v, ctx);
   }
@@ -171,14 +174,19 @@ export function envpStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi): string
   return `${ptrStr(addr, abi)} /* ${n} var${n === 1 ? '' : 's'} */`;
 }
 
+/** fcntl's third argument by command, as strace's print_fcntl; unknown commands show it in hex. */
 function fcntlArg(cmd: number, v: bigint, abi: SyscallAbi): string | undefined {
   switch (cmd) {
     case 1: case 3: case 9: case 11: case 1025: case 1032: case 1034: return undefined; // F_GET*: no argument
     case 2: return formatFlags(FLAG_SETS.fdFlags, uint(v));
     case 4: return formatFlags(FLAG_SETS.open, uint(v));
-    case 5: case 6: case 7: return ptrStr(v, abi);
-    case 1024: return `${sint(v)}`;
-    default: return `${sint(v)}`;
+    case 0: case 1030: case 1031: case 8: return `${slong(v, abi)}`; // F_DUPFD*, F_SETPIPE_SZ, F_SETOWN
+    case 5: case 6: case 7: case 15: case 16: case 36: case 37: case 38: return ptrStr(v, abi); // struct pointers
+    case 10: return signalName(sint(v));
+    case 1024: return formatEnum(ENUMS.lease, sint(v), 'F');
+    case 1026: return formatFlags(FLAG_SETS.notify, uint(v));
+    case 1033: return formatFlags(FLAG_SETS.seals, uint(v));
+    default: return hexStr(ulong(v, abi));
   }
 }
 

@@ -160,10 +160,18 @@ export function cstringStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi, o: S
   return quoteBytes(s.bytes, o.hex) + (s.terminated ? '' : '...');
 }
 
-/** A path: printed whole (strace does not apply -s to paths), up to PATH_MAX. */
-export function pathStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi, len = PATH_MAX): string {
+/**
+ * A path: printed whole (strace does not apply -s to paths). Without `len`, as strace's printpath:
+ * PATH_MAX bytes are fetched, and a path with no NUL among them shows its first PATH_MAX - 1
+ * bytes and `...`. With `len` (getcwd's result), at most len bytes.
+ */
+export function pathStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi, len?: number): string {
   if (ulong(addr, abi) === 0n) return 'NULL';
-  const s = readCString(mem, ulong(addr, abi), len);
+  const s = readCString(mem, ulong(addr, abi), len ?? PATH_MAX);
   if (!s) return ptrStr(addr, abi);
+  if (len === undefined) {
+    if (s.terminated || s.bytes.length < PATH_MAX) return quoteBytes(s.bytes);
+    return quoteBytes(s.bytes.subarray(0, PATH_MAX - 1)) + '...';
+  }
   return quoteBytes(s.bytes) + (s.terminated || s.bytes.length < len ? '' : '...');
 }

@@ -16,8 +16,23 @@ export interface TraceOutputs {
   summary?: boolean;
 }
 
+/**
+ * Memory as it was when a call entered: the reads made to print its arguments are kept, so the
+ * line printed at exit shows them as they were (execve replaces the whole address space).
+ */
+class EntryMemory implements GuestMemory {
+  private readonly seen = new Map<string, Uint8Array | undefined>();
+  constructor(private readonly live: GuestMemory) {}
+  read(addr: bigint, len: number): Uint8Array | undefined {
+    const key = `${addr}:${len}`;
+    if (!this.seen.has(key)) this.seen.set(key, this.live.read(addr, len));
+    return this.seen.get(key);
+  }
+}
+
 export class TraceRecorder implements MachineEvents {
   private readonly writer?: StraceWriter;
+  private readonly entryMem = new Map<number, EntryMemory>();
   private readonly table?: SyscallSummary;
   /** Every finished call, in order (the timeline view and tests read them). */
   readonly calls: SyscallEvent[] = [];
@@ -28,14 +43,18 @@ export class TraceRecorder implements MachineEvents {
   }
 
   syscallEnter(ev: SyscallEvent): void {
-    this.writer?.enter(ev, this.mem);
+    const em = new EntryMemory(this.mem);
+    this.entryMem.set(ev.tid, em);
+    this.writer?.enter(ev, em);
   }
 
   syscallExit(ev: SyscallEvent): void {
+    const em = this.entryMem.get(ev.tid) ?? this.mem;
+    this.entryMem.delete(ev.tid);
     this.calls.push(ev);
-    this.writer?.exit(ev, this.mem);
+    this.writer?.exit(ev, this.mem, em);
     this.table?.add(ev);
-    this.out.json?.write(formatJsonLine(ev, this.mem, this.out.json.options));
+    this.out.json?.write(formatJsonLine(ev, this.mem, this.out.json.options, em));
   }
 
   signal(s: SignalEvent): void {

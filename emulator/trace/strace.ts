@@ -39,7 +39,11 @@ function argContext(ev: SyscallEvent, entryMem: GuestMemory, exitMem: GuestMemor
   return { ev, abi: ev.abi, entryMem, exitMem, returned, failed: returned && r < 0n && r >= -BigInt(MAX_ERRNO), str: strOpts(o) };
 }
 
+/** The call's name; an unknown number as strace shows it, a register-wide hex (syscall_0xffffffffffffffff for -1). */
 export function callName(ev: SyscallEvent, tables: SyscallTables = loadSyscallTables()): string {
+  if (ev.nr < 0 && tables[ev.abi].name(ev.nr) === undefined) {
+    return `syscall_0x${BigInt.asUintN(ev.abi === 'i386' ? 32 : 64, BigInt(ev.nr)).toString(16)}`;
+  }
   return syscallDisplayName(ev.abi, ev.nr, tables);
 }
 
@@ -79,8 +83,8 @@ export function formatReturn(ev: SyscallEvent, o: StraceOptions = {}): string {
     case 'oct': return octStr(Number(r));
     case 'fcntl': {
       const cmd = Number(BigInt.asIntN(32, ev.args[1] ?? 0n));
-      if (cmd === 3) return `${hexStr(r)} (flags ${formatFlags(FLAG_SETS.open, Number(r))})`;
-      if (cmd === 1) return r === 0n ? '0' : `${hexStr(r)} (flags ${formatFlags(FLAG_SETS.fdFlags, Number(r))})`;
+      if (cmd === 3) return `${hexStr(r)} (flags ${formatFlags(FLAG_SETS.open, Number(r), false)})`;
+      if (cmd === 1) return r === 0n ? '0' : `${hexStr(r)} (flags ${formatFlags(FLAG_SETS.fdFlags, Number(r), false)})`;
       return `${r}`;
     }
     default: return name === 'time' ? `${r} (${isoTime(r)})` : `${r}`;

@@ -87,12 +87,18 @@ export function sigsetBitsStr(bits: bigint, nbits: number): string {
   return `${prefix}[${names.join(' ')}]`;
 }
 
+/**
+ * A sigset_t of `size` bytes (rt_sigprocmask's sigsetsize). strace prints the address instead when
+ * the size is below the word size or above its own sigset (8 bytes), whatever the kernel says.
+ */
 export function sigsetStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi, size: number): string {
   if (ulong(addr, abi) === 0n) return 'NULL';
-  if (size <= 0 || size > 128) return ptrStr(addr, abi);
-  const n = Math.min(size, 8) as 1 | 2 | 4 | 8;
-  const v = readUint(mem, ulong(addr, abi), n === 8 || n === 4 ? n : 8);
-  return v === undefined ? ptrStr(addr, abi) : sigsetBitsStr(v, n * 8);
+  if (size < (abi === 'i386' ? 4 : 8) || size > 8) return ptrStr(addr, abi);
+  const b = mem.read(ulong(addr, abi), size);
+  if (!b || b.length < size) return ptrStr(addr, abi);
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+  return sigsetBitsStr(v, size * 8);
 }
 
 function handlerStr(h: bigint, abi: SyscallAbi): string {
@@ -162,18 +168,26 @@ export function termiosStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi): str
 }
 
 /**
- * An iovec array: [{iov_base="...", iov_len=N}, ...]. `dataSize` caps the bytes shown in total
- * (readv's return value); each buffer is still cut at -s.
+ * An iovec array: [{iov_base="...", iov_len=N}, ...], at most -s elements. `count` is the raw
+ * vlen argument: as in strace's print_array, a count whose byte size overflows (vlen -1) or
+ * wraps the address space prints the address. `dataSize` caps the bytes shown in total
+ * (readv's return value); `addrOnly` shows each iov_base as an address (a failed readv).
  */
-export function iovecStr(mem: GuestMemory, addr: bigint, count: number, abi: SyscallAbi, dataSize: number | undefined, o: StrOpts = {}): string {
+export function iovecStr(
+  mem: GuestMemory, addr: bigint, count: bigint, abi: SyscallAbi, dataSize: number | undefined, o: StrOpts = {}, addrOnly = false,
+): string {
   const w = abi === 'i386' ? 4 : 8;
-  if (ulong(addr, abi) === 0n) return 'NULL';
+  const start = ulong(addr, abi);
+  if (start === 0n) return 'NULL';
+  if (count === 0n) return '[]';
+  const size = count * BigInt(2 * w);
+  if (size >= 1n << 64n || start + size >= 1n << 64n) return ptrStr(addr, abi);
   const max = o.maxStrlen ?? 32;
-  const shown = Math.min(count, max);
+  const shown = count < BigInt(max) ? Number(count) : max;
   const items: string[] = [];
   let left = dataSize ?? Infinity;
   for (let i = 0; i < shown; i++) {
-    const r = struct(mem, ulong(addr, abi) + BigInt(i * 2 * w), 2 * w);
+    const r = struct(mem, start + BigInt(i * 2 * w), 2 * w);
     if (!r) {
       if (i === 0) return ptrStr(addr, abi);
       items.push('...');
@@ -182,9 +196,9 @@ export function iovecStr(mem: GuestMemory, addr: bigint, count: number, abi: Sys
     const base = r(0, w as 4 | 8), len = r(w, w as 4 | 8);
     const n = Math.min(Number(len), left);
     left -= n;
-    items.push(`{iov_base=${bufferStr(mem, base, n, abi, o)}, iov_len=${len}}`);
+    items.push(`{iov_base=${addrOnly ? ptrStr(base, abi) : bufferStr(mem, base, n, abi, o)}, iov_len=${len}}`);
+    if (i === shown - 1 && count > BigInt(shown)) items.push('...');
   }
-  if (count > shown) items.push('...');
   return `[${items.join(', ')}]`;
 }
 

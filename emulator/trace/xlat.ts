@@ -9,8 +9,18 @@ export interface FlagSet {
   flags: Xlat;
   /** Printed when the value is 0 (PROT_NONE); "0" when absent. */
   zero?: string;
-  /** Bits tested as one field before the flags (O_ACCMODE, MAP_TYPE). */
-  field?: { mask: number; names: Xlat };
+  /**
+   * Bits tested as one field before the flags (O_ACCMODE, MAP_TYPE). With `unknown`, the field
+   * is always printed, as an enum: an unknown value gets that comment (mmap's 0x4, MAP_???).
+   */
+  field?: { mask: number; names: Xlat; unknown?: string };
+  /**
+   * strace's `dflt`: when no bit has a name, the hex value is followed by this name in a C comment;
+   * when some have, unknown bits are appended as `|0x...` without comment.
+   */
+  unknown?: string;
+  /** mmap: bits 26..31 printed as `N<<MAP_HUGE_SHIFT` after the named flags. */
+  hugeShift?: boolean;
 }
 
 export const SIGNALS: Xlat = [
@@ -33,28 +43,29 @@ const OPEN_FLAGS: Xlat = [
 ];
 
 export const FLAG_SETS = {
-  open: { flags: OPEN_FLAGS, field: { mask: 3, names: [[0, 'O_RDONLY'], [1, 'O_WRONLY'], [2, 'O_RDWR'], [3, 'O_ACCMODE']] } },
+  open: { unknown: 'O_???', flags: OPEN_FLAGS, field: { mask: 3, names: [[0, 'O_RDONLY'], [1, 'O_WRONLY'], [2, 'O_RDWR'], [3, 'O_ACCMODE']] } },
   prot: {
-    zero: 'PROT_NONE',
+    zero: 'PROT_NONE', unknown: 'PROT_???',
     flags: [[1, 'PROT_READ'], [2, 'PROT_WRITE'], [4, 'PROT_EXEC'], [8, 'PROT_SEM'], [0x01000000, 'PROT_GROWSDOWN'], [0x02000000, 'PROT_GROWSUP']],
   },
   mmap: {
-    field: { mask: 0xf, names: [[1, 'MAP_SHARED'], [2, 'MAP_PRIVATE'], [3, 'MAP_SHARED_VALIDATE']] },
+    field: { mask: 0xf, names: [[0, 'MAP_FILE'], [1, 'MAP_SHARED'], [2, 'MAP_PRIVATE'], [3, 'MAP_SHARED_VALIDATE']], unknown: 'MAP_???' },
+    hugeShift: true,
     flags: [
       [0x10, 'MAP_FIXED'], [0x20, 'MAP_ANONYMOUS'], [0x40, 'MAP_32BIT'], [0x100, 'MAP_GROWSDOWN'], [0x800, 'MAP_DENYWRITE'],
       [0x1000, 'MAP_EXECUTABLE'], [0x2000, 'MAP_LOCKED'], [0x4000, 'MAP_NORESERVE'], [0x8000, 'MAP_POPULATE'],
       [0x10000, 'MAP_NONBLOCK'], [0x20000, 'MAP_STACK'], [0x40000, 'MAP_HUGETLB'], [0x80000, 'MAP_SYNC'],
-      [0x100000, 'MAP_FIXED_NOREPLACE'], [0x4000000, 'MAP_UNINITIALIZED'],
+      [0x100000, 'MAP_FIXED_NOREPLACE'], // bit 26 up: MAP_HUGE_SHIFT sizes
     ],
   },
-  mremap: { flags: [[1, 'MREMAP_MAYMOVE'], [2, 'MREMAP_FIXED'], [4, 'MREMAP_DONTUNMAP']] },
+  mremap: { unknown: 'MREMAP_???', flags: [[1, 'MREMAP_MAYMOVE'], [2, 'MREMAP_FIXED'], [4, 'MREMAP_DONTUNMAP']] },
   at: {
+    unknown: 'AT_???',
     flags: [[0x100, 'AT_SYMLINK_NOFOLLOW'], [0x200, 'AT_REMOVEDIR'], [0x400, 'AT_SYMLINK_FOLLOW'], [0x800, 'AT_NO_AUTOMOUNT'],
       [0x1000, 'AT_EMPTY_PATH'], [0x8000, 'AT_RECURSIVE']],
   },
-  atStat: { flags: [[0x100, 'AT_SYMLINK_NOFOLLOW'], [0x800, 'AT_NO_AUTOMOUNT'], [0x1000, 'AT_EMPTY_PATH']] },
-  atAccess: { flags: [[0x100, 'AT_SYMLINK_NOFOLLOW'], [0x200, 'AT_EACCESS'], [0x1000, 'AT_EMPTY_PATH']] },
-  access: { zero: 'F_OK', flags: [[4, 'R_OK'], [2, 'W_OK'], [1, 'X_OK']] },
+  atAccess: { unknown: 'AT_???', flags: [[0x100, 'AT_SYMLINK_NOFOLLOW'], [0x200, 'AT_EACCESS'], [0x1000, 'AT_EMPTY_PATH']] },
+  access: { zero: 'F_OK', unknown: '?_OK', flags: [[4, 'R_OK'], [2, 'W_OK'], [1, 'X_OK']] },
   clone: {
     flags: [
       [0x100, 'CLONE_VM'], [0x200, 'CLONE_FS'], [0x400, 'CLONE_FILES'], [0x800, 'CLONE_SIGHAND'], [0x1000, 'CLONE_PIDFD'],
@@ -67,6 +78,7 @@ export const FLAG_SETS = {
     ],
   },
   sa: {
+    unknown: 'SA_???',
     flags: [
       [0x04000000, 'SA_RESTORER'], [0x08000000, 'SA_ONSTACK'], [0x10000000, 'SA_RESTART'], [0x20000000, 'SA_INTERRUPT'],
       [0x40000000, 'SA_NODEFER'], [0x80000000, 'SA_RESETHAND'], [4, 'SA_SIGINFO'], [1, 'SA_NOCLDSTOP'], [2, 'SA_NOCLDWAIT'],
@@ -74,15 +86,21 @@ export const FLAG_SETS = {
     ],
   },
   wait: {
+    unknown: 'W???',
     flags: [[1, 'WNOHANG'], [2, 'WUNTRACED'], [4, 'WEXITED'], [8, 'WCONTINUED'], [0x01000000, 'WNOWAIT'],
-      [0x20000000, '__WNOTHREAD'], [0x40000000, '__WALL'], [0x80000000, '__WCLONE']],
+      [0x80000000, '__WCLONE'], [0x40000000, '__WALL'], [0x20000000, '__WNOTHREAD']],
   },
-  fdFlags: { flags: [[1, 'FD_CLOEXEC']] },
-  grnd: { flags: [[1, 'GRND_NONBLOCK'], [2, 'GRND_RANDOM'], [4, 'GRND_INSECURE']] },
-  timer: { flags: [[1, 'TIMER_ABSTIME']] },
-  pipe: { flags: [[0o4000, 'O_NONBLOCK'], [0o40000, 'O_DIRECT'], [0o2000000, 'O_CLOEXEC'], [0x80, 'O_NOTIFICATION_PIPE']] },
-  ss: { flags: [[1, 'SS_ONSTACK'], [2, 'SS_DISABLE'], [0x80000000, 'SS_AUTODISARM']] },
-  rename: { flags: [[1, 'RENAME_NOREPLACE'], [2, 'RENAME_EXCHANGE'], [4, 'RENAME_WHITEOUT']] },
+  notify: { unknown: 'DN_???', flags: [[1, 'DN_ACCESS'], [2, 'DN_MODIFY'], [4, 'DN_CREATE'], [8, 'DN_DELETE'], [0x10, 'DN_RENAME'],
+    [0x20, 'DN_ATTRIB'], [0x80000000, 'DN_MULTISHOT']] },
+  seals: { unknown: 'F_SEAL_???', flags: [[1, 'F_SEAL_SEAL'], [2, 'F_SEAL_SHRINK'], [4, 'F_SEAL_GROW'], [8, 'F_SEAL_WRITE'],
+    [0x10, 'F_SEAL_FUTURE_WRITE']] },
+  fdFlags: { unknown: 'FD_???', flags: [[1, 'FD_CLOEXEC']] },
+  grnd: { unknown: 'GRND_???', flags: [[1, 'GRND_NONBLOCK'], [2, 'GRND_RANDOM'], [4, 'GRND_INSECURE']] },
+  timer: { unknown: 'TIMER_???', flags: [[1, 'TIMER_ABSTIME']] },
+  // pipe2 and dup3 flags: strace prints them with the whole open-flag table (0x80 reads O_EXCL).
+  pipe: { unknown: 'O_???', flags: OPEN_FLAGS },
+  ss: { unknown: 'SS_???', flags: [[1, 'SS_ONSTACK'], [2, 'SS_DISABLE'], [0x80000000, 'SS_AUTODISARM']] },
+  rename: { unknown: 'RENAME_??', flags: [[1, 'RENAME_NOREPLACE'], [2, 'RENAME_EXCHANGE'], [4, 'RENAME_WHITEOUT']] },
 } satisfies Record<string, FlagSet>;
 
 export type FlagSetName = keyof typeof FLAG_SETS;
@@ -107,9 +125,12 @@ export const ENUMS = {
     [0x540e, 'TIOCSCTTY'], [0x540f, 'TIOCGPGRP'], [0x5410, 'TIOCSPGRP'], [0x5413, 'TIOCGWINSZ'], [0x5414, 'TIOCSWINSZ'],
     [0x541b, 'FIONREAD'], [0x5421, 'FIONBIO'], [0x5450, 'FIONCLEX'], [0x5451, 'FIOCLEX']],
   fcntl: [[0, 'F_DUPFD'], [1, 'F_GETFD'], [2, 'F_SETFD'], [3, 'F_GETFL'], [4, 'F_SETFL'], [5, 'F_GETLK'], [6, 'F_SETLK'],
-    [7, 'F_SETLKW'], [8, 'F_SETOWN'], [9, 'F_GETOWN'], [10, 'F_SETSIG'], [11, 'F_GETSIG'], [1024, 'F_SETLEASE'],
-    [1025, 'F_GETLEASE'], [1026, 'F_NOTIFY'], [1030, 'F_DUPFD_CLOEXEC'], [1031, 'F_SETPIPE_SZ'], [1032, 'F_GETPIPE_SZ'],
+    [7, 'F_SETLKW'], [8, 'F_SETOWN'], [9, 'F_GETOWN'], [10, 'F_SETSIG'], [11, 'F_GETSIG'], [12, 'F_GETLK64'],
+    [13, 'F_SETLK64'], [14, 'F_SETLKW64'], [15, 'F_SETOWN_EX'], [16, 'F_GETOWN_EX'], [17, 'F_GETOWNER_UIDS'],
+    [36, 'F_OFD_GETLK'], [37, 'F_OFD_SETLK'], [38, 'F_OFD_SETLKW'], [1024, 'F_SETLEASE'],
+    [1025, 'F_GETLEASE'], [1026, 'F_NOTIFY'], [1029, 'F_CANCELLK'], [1030, 'F_DUPFD_CLOEXEC'], [1031, 'F_SETPIPE_SZ'], [1032, 'F_GETPIPE_SZ'],
     [1033, 'F_ADD_SEALS'], [1034, 'F_GET_SEALS']],
+  lease: [[0, 'F_RDLCK'], [1, 'F_WRLCK'], [2, 'F_UNLCK']],
   sigprocmaskHow: [[0, 'SIG_BLOCK'], [1, 'SIG_UNBLOCK'], [2, 'SIG_SETMASK']],
   madvise: [[0, 'MADV_NORMAL'], [1, 'MADV_RANDOM'], [2, 'MADV_SEQUENTIAL'], [3, 'MADV_WILLNEED'], [4, 'MADV_DONTNEED'],
     [8, 'MADV_FREE'], [9, 'MADV_REMOVE'], [10, 'MADV_DONTFORK'], [11, 'MADV_DOFORK'], [12, 'MADV_MERGEABLE'],
@@ -132,20 +153,30 @@ export function lookup(x: Xlat, value: number): string | undefined {
 
 const hex = (v: number) => '0x' + v.toString(16);
 
-/** strace's printflags: known names joined with `|`, unknown bits as one hex number. */
-export function formatFlags(set: FlagSet, value: number): string {
+/**
+ * strace's printflags: known names joined with `|`, unknown bits as one hex number (`|0x40`
+ * after names, alone with the set's X_??? name in a C comment). `comment` false is sprintflags'
+ * form used in return-value annotations (`(flags 0x2)`).
+ */
+export function formatFlags(set: FlagSet, value: number, comment = true): string {
   value = value >>> 0;
   const parts: string[] = [];
   if (set.field) {
     const f = value & set.field.mask;
     const name = lookup(set.field.names, f);
-    if (name !== undefined) { parts.push(name); value &= ~set.field.mask; value >>>= 0; }
+    if (name !== undefined || set.field.unknown) {
+      parts.push(name ?? `${hex(f)} /* ${set.field.unknown} */`);
+      value = (value & ~set.field.mask) >>> 0;
+    }
   }
   if (value === 0 && parts.length === 0) return set.zero ?? '0';
+  let huge = 0;
+  if (set.hugeShift) { huge = value >>> 26; value = (value & 0x03ffffff) >>> 0; }
   for (const [bit, name] of set.flags) {
     if (bit !== 0 && (value & bit) >>> 0 === bit) { parts.push(name); value = (value & ~bit) >>> 0; }
   }
-  if (value !== 0) parts.push(hex(value));
+  if (value !== 0) parts.push(parts.length || !comment || !set.unknown ? hex(value) : `${hex(value)} /* ${set.unknown} */`);
+  if (huge) parts.push(`${huge}<<MAP_HUGE_SHIFT`);
   return parts.join('|');
 }
 
