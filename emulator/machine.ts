@@ -91,6 +91,10 @@ export class Machine {
     if (task !== undefined) this.space.writeU64(canon(task) + 56, on ? 1n : 0n);
   }
 
+  setPtRegs(regs: number, f: PtRegsField, v: bigint): void {
+    this.space.writeU64(regs + ptRegsOffset(f), BigInt.asUintN(64, v));
+  }
+
   /** Reads one field of a struct pt_regs in kernel memory. */
   ptRegs(regs: number, f: PtRegsField): bigint {
     return this.space.readU64(regs + ptRegsOffset(f));

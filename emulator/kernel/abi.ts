@@ -103,6 +103,7 @@ export const VMCALL_SERVICES = [
   'kill_something_info', // (pid, sig) kill(2)
   'do_tkill', // (tgid, tid, sig) tgkill(2); tkill(2) passes tgid = -1
   'fdget', // (fd, mode) 0 if fd is open for reading (mode 1) or writing (mode 2), else -EBADF
+  'do_execve', // (kpath, argv, envp, regs) replace the program; on success pt_regs start the new one
   'do_user_fault', // (vector, error_code, address, regs) a fault in user mode becomes a signal
   'kernel_oops', // (vector, error_code, address, regs) a fault in the kernel that no fixup covers
   // File I/O on kernel buffers.

@@ -3,7 +3,9 @@
 // (the .S handlers copy it). Faults in user mode become signals; with no handler installed (signal
 // delivery comes with the processes work) they end the process as Linux's default action does.
 
+import * as fs from 'fs';
 import { Machine, ServiceHandler, canon } from '../machine';
+import { ExecError, checkElf } from './native';
 import { VmcallService } from './abi';
 import { NativeKernel } from './native';
 import { SignalEvent, SyscallEvent } from '../trace/event';
@@ -16,7 +18,8 @@ type Result = number | { ret: number; bytes?: Uint8Array };
 /** Linux signal numbers and si_codes for the faults the CPU reports. */
 const SIGILL = 4, SIGTRAP = 5, SIGFPE = 8, SIGSEGV = 11;
 const ILL_ILLOPN = 2, FPE_INTDIV = 1, SEGV_MAPERR = 1, SEGV_ACCERR = 2, SI_KERNEL = 0x80, SI_USER = 0, SI_TKILL = -6;
-const EBADF = 9, EINVAL = 22, ESRCH = 3;
+const EBADF = 9, EINVAL = 22, ESRCH = 3, EFAULT = 14, E2BIG = 7, EACCES = 13, ENOEXEC = 8;
+const O_RDONLY = 0, AT_FDCWD = -100, MAX_ARG_STRINGS = 0x7fffffff, ARG_MAX = 2 * 1024 * 1024;
 const TASK_SIZE_MAX = 0x00007ffffffff000n;
 
 const int = (v: number): number => Number(BigInt.asIntN(32, BigInt(v)));
@@ -139,6 +142,70 @@ export function provideServices(m: Machine, k: NativeKernel, p: ProgramToRun): v
   };
   on('kill_something_info', (_m, [pid, sig]) => sendTo(int(pid), int(sig), SI_USER));
   on('do_tkill', (_m, [tgid, tid, sig]) => (int(tgid) !== -1 && int(tgid) !== k.task.pid ? -ESRCH : sendTo(int(tid), int(sig), SI_TKILL)));
+  /**
+   * execve: the argument and environment strings are read from the old program's memory (Linux's
+   * copy_strings), the file is loaded into a fresh address space, and pt_regs are set so that the
+   * return to user mode lands on the new entry point with the new stack and clear registers.
+   */
+  on('do_execve', (_m, [kpath, argv, envp, regs]) => {
+    const user = m.userMemory;
+    const strings = (arr: number): string[] | number => {
+      const out: string[] = [];
+      if (arr === 0) return out;
+      let total = 0;
+      for (let i = 0; i < MAX_ARG_STRINGS; i++) {
+        const p = user.read(BigInt(arr) + BigInt(i * 8), 8);
+        if (!p) return -EFAULT;
+        const ptr = new DataView(p.buffer, p.byteOffset).getBigUint64(0, true);
+        if (ptr === 0n) return out;
+        const bytes: number[] = [];
+        for (let a = ptr; ; a++) {
+          const b = user.read(a, 1);
+          if (!b) return -EFAULT;
+          if (b[0] === 0) break;
+          bytes.push(b[0]);
+          if (++total > ARG_MAX) return -E2BIG;
+        }
+        out.push(Buffer.from(bytes).toString('latin1'));
+      }
+      return -E2BIG;
+    };
+    const path = cstr(kpath);
+    const args = strings(argv);
+    if (typeof args === 'number') return args;
+    const env = strings(envp);
+    if (typeof env === 'number') return env;
+    const fd = k.doSysOpen(AT_FDCWD, path, O_RDONLY, 0);
+    if (fd < 0) return fd;
+    const file = k.vfs.fdt.get(fd)!;
+    const host = file.hostPath;
+    k.sysClose(fd);
+    if (!host || file.kind !== 'host') return -EACCES;
+    let image: Uint8Array;
+    try {
+      const st = fs.statSync(host);
+      if (!st.isFile() || (st.mode & 0o111) === 0) return -EACCES;
+      image = fs.readFileSync(host);
+      checkElf(image);
+    } catch (e) {
+      return e instanceof ExecError ? -ENOEXEC : -EACCES;
+    }
+    // Past the point of no return: the old program is gone.
+    for (const v of [...k.mm.vmas]) k.sysMunmap(v.start, v.end - v.start); // area by area: never page by page over the whole space
+    k.vfs.fdt.closeOnExec();
+    for (const a of k.task.sigactions) if (a && a.handler > 1n) Object.assign(a, { handler: 0n, flags: 0n, restorer: 0n, mask: 0n });
+    m.cpu.fsBase = 0;
+    const loaded = k.exec(host, image, { argv: args, envp: env, execfn: path, vdso: buildVdso() });
+    vvarBase = loaded.vvarBase;
+    refreshVvar();
+    for (const f of ['r15', 'r14', 'r13', 'r12', 'bp', 'bx', 'r11', 'r10', 'r9', 'r8', 'ax', 'cx', 'dx', 'si', 'di'] as const) m.setPtRegs(regs, f, 0n);
+    m.setPtRegs(regs, 'ip', BigInt(loaded.entry));
+    m.setPtRegs(regs, 'sp', BigInt(loaded.stackPointer));
+    m.setPtRegs(regs, 'flags', 0x202n);
+    m.cpu.flushCode();
+    return 0;
+  });
+
   on('fdget', (_m, [fd, mode]) => {
     const f = k.vfs.fdt.get(uint(fd));
     if (!f) return -EBADF;

@@ -12,10 +12,10 @@ const corpus = path.join(repoRoot, 'test', 'corpus');
 const cli = path.join(repoRoot, 'dist', 'cli.js');
 
 /**
- * Cases that need fork, execve and pipes: the processes work (issue 4) makes
+ * Cases that need fork, wait4 and pipes: the processes work (issue 4) makes
  * them pass; until then they are run by `npm run corpus` but not asserted here.
  */
-export const NEEDS_PROCESSES = ['fork-wait', 'pipe-fork', 'execve'];
+export const NEEDS_PROCESSES = ['fork-wait', 'pipe-fork'];
 
 describe('corpus on the emulated machine: stdout, exit status and strace trace as on real Linux', function () {
   const cases = fs.readdirSync(corpus).filter((d) => fs.existsSync(path.join(corpus, d, 'case.json')) && !NEEDS_PROCESSES.includes(d));

@@ -157,3 +157,30 @@ SYM_FUNC_START(sys_rename)
 	movq	$AT_FDCWD, %rdx
 	jmp	sys_renameat
 SYM_FUNC_END(sys_rename)
+
+/*
+ * long execve(const char __user *filename, const char __user *const __user *argv,
+ *             const char __user *const __user *envp)
+ * The path is copied like any other; the argument and environment strings are read by the
+ * service (Linux's copy_strings), which also loads the new program. On success there is nothing
+ * to return to: pt_regs now describe the new program's first instruction.
+ */
+SYM_FUNC_START(sys_execve)
+	pushq	%r12
+	pushq	%r13
+	movq	%rsi, %r12			/* argv */
+	movq	%rdx, %r13			/* envp */
+	call	getname
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR */
+	jae	9f
+	movq	%rax, %rdi
+	movq	%r12, %rsi
+	movq	%r13, %rdx
+	movq	PER_CPU_VAR(PCPU_top_of_stack), %rcx
+	subq	$PT_REGS_SIZE, %rcx		/* current_pt_regs() */
+	movl	$VMCALL_do_execve, %eax
+	vmcall
+9:	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_execve)
