@@ -10,6 +10,8 @@ module.exports = {
   target: 'node',
   entry: {
     cli: './adapter/cli.ts',
+    adapter: './adapter/dap/main.ts',
+    extension: './extension/extension.ts',
   },
   output: {
     path: path.resolve(__dirname, 'dist'),

@@ -4,6 +4,7 @@
 import { ASM_USAGE, asmCommand } from './commands/asm';
 import { RUN_USAGE, runCommand } from './commands/run';
 import { SYSCALLS_USAGE, syscallsCommand } from './commands/syscalls';
+import { dapCommand } from './commands/dap';
 
 const USAGE = `usage: trapdoor <command> [options]
 
@@ -12,6 +13,7 @@ commands:
                            (--strace: print its system calls as strace does)
   asm FILE... -o OUT       assemble GAS or NASM sources into a static ELF executable
   syscalls [--json]        list the system call table: numbers, names, handlers, implemented or not
+  dap [--port N]           serve the Debug Adapter Protocol on stdio (or TCP on 127.0.0.1:N)
   help [COMMAND]           this text, or a command's options
 `;
 
@@ -30,6 +32,8 @@ export function main(argv: string[]): number {
       return runCommand(rest);
     case 'syscalls':
       return syscallsCommand(rest);
+    case 'dap':
+      return dapCommand(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -1,0 +1,388 @@
+// The debugged machine, as the session sees it: a LinuxSystem run in slices (so a pause is
+// answered at once), breakpoints, and stepping by line or instruction across the user/kernel
+// boundary. It knows nothing of DAP (vscode-mock-debug's split): it calls its listener, and the
+// session translates. Instruction knowledge comes from emulator/debug.
+
+import * as path from 'path';
+import { assembleProgram } from '../../emulator/asm/index';
+import { Diagnostic } from '../../emulator/asm/ir';
+import { decodeAt, InsnInfo } from '../../emulator/debug/disasm';
+import { EvalContext } from '../../emulator/debug/expr';
+import { DebugMemory, debugMemory } from '../../emulator/debug/memory';
+import { readRegister } from '../../emulator/debug/registers';
+import { SymbolTable } from '../../emulator/debug/symbols';
+import { userPtRegs } from '../../emulator/debug/unwind';
+import { LineMap, SourcePosition } from '../../emulator/elf/linemap';
+import { readElf } from '../../emulator/elf/reader';
+import { LinuxSystem, ProgramError } from '../../emulator/linux';
+import { Machine, RunResult } from '../../emulator/machine';
+import { SyscallEvent } from '../../emulator/trace/event';
+import { BpKind, BreakpointTable } from './breakpoints';
+import { SessionHostIO } from './hostio';
+
+export interface LaunchOptions {
+  program: string;
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  stdin?: string;
+  stopOnEntry?: boolean | 'kernel';
+}
+
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'pause';
+
+export interface RuntimeListener {
+  stopped(reason: StopReason, hitIds?: number[], description?: string): void;
+  output(category: 'stdout' | 'stderr' | 'console', text: string): void;
+  syscall(phase: 'entry' | 'exit', ev: SyscallEvent): void;
+  exited(exitCode: number, description: string): void;
+}
+
+export type StepKind = 'in' | 'over' | 'out';
+
+/** What to do before the next instruction runs: stop here, run one instruction, or run fast to an address. */
+type Decision = 'stop' | 'step' | { runTo: bigint; until: () => boolean };
+interface Stepper { decide(stepped: number): Decision }
+
+const SLICE = 50_000;
+const STEP_SLICE = 20_000;
+const KERNEL_HALF = 0xffff800000000000n;
+const U = (v: bigint): bigint => BigInt.asUintN(64, v);
+const canon = (a: bigint): number => Number(BigInt.asIntN(64, a));
+
+export class Runtime {
+  readonly system: LinuxSystem;
+  readonly machine: Machine;
+  readonly mem: DebugMemory;
+  readonly symbols: SymbolTable;
+  readonly programLines: LineMap;
+  readonly kernelLines: LineMap;
+  readonly breakpoints = new BreakpointTable();
+  readonly programPath: string;
+  /** Calls entered and not yet returned (the Syscall scope reads the newest). */
+  pendingSyscall?: SyscallEvent;
+  readonly syscallHits = new Map<string, number>();
+  private running = false;
+  private pauseRequested = false;
+  private ended = false;
+  private stepper?: Stepper;
+  private runTo?: { address: bigint; until: () => boolean };
+  private stepped = 0;
+  private readonly programText: { start: bigint; end: bigint }[];
+
+  private constructor(system: LinuxSystem, image: Uint8Array, programPath: string, private readonly listener: RuntimeListener) {
+    this.system = system;
+    this.machine = system.machine;
+    this.programPath = programPath;
+    this.mem = debugMemory(this.machine.space);
+    const elf = readElf(image);
+    this.symbols = new SymbolTable(elf.symbols, this.machine.kernel.sortedSymbols);
+    this.programText = elf.segments.filter((s) => s.type === 1 && (s.flags & 1) !== 0).map((s) => ({ start: s.vaddr, end: s.vaddr + s.memsz }));
+    this.programLines = system.programLines();
+    this.kernelLines = LineMap.fromRows(this.machine.kernel.lines);
+    system.attachTracer({
+      syscallEnter: (ev) => {
+        this.pendingSyscall = ev;
+        const key = `${ev.abi}:${ev.nr}`;
+        this.syscallHits.set(key, (this.syscallHits.get(key) ?? 0) + 1);
+        listener.syscall('entry', ev);
+      },
+      syscallExit: (ev) => {
+        if (this.pendingSyscall === ev) this.pendingSyscall = undefined;
+        listener.syscall('exit', ev);
+      },
+    }, true);
+  }
+
+  /** Assembles (a source) or reads (an ELF) the program and boots the machine up to its first kernel instruction. */
+  static create(o: LaunchOptions, listener: RuntimeListener): Runtime {
+    const cwd = o.cwd ?? path.dirname(path.resolve(o.program));
+    const programPath = path.resolve(cwd, o.program);
+    const hostIO = new SessionHostIO(o.stdin ? path.resolve(cwd, o.stdin) : undefined, (fd, bytes) =>
+      listener.output(fd === 2 ? 'stderr' : 'stdout', Buffer.from(bytes).toString('utf8')));
+    const env = o.env ?? {};
+    const opts = { argv: [programPath, ...(o.args ?? [])], envp: Object.entries(env).map(([k, v]) => `${k}=${v}`), cwd, hostIO };
+    let image: Uint8Array;
+    if (LinuxSystem.isSource(programPath)) {
+      const r = assembleProgram([{ path: programPath }]);
+      const errors = r.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
+      if (!r.image) throw new ProgramError(`${o.program}: assembly failed`, errors.length ? errors : r.diagnostics);
+      image = r.image;
+    } else {
+      image = require('fs').readFileSync(programPath) as Uint8Array;
+    }
+    const system = LinuxSystem.fromImage(programPath, image, opts);
+    return new Runtime(system, image, programPath, listener);
+  }
+
+  get cpu(): Machine['cpu'] {
+    return this.machine.cpu;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  get hasEnded(): boolean {
+    return this.ended;
+  }
+
+  pc(): bigint {
+    return U(this.cpu.getReg('rip'));
+  }
+
+  inKernel(): boolean {
+    return (this.cpu.cs & 3) === 0;
+  }
+
+  /** The source line of an address: the kernel's .S files above the canonical hole, the program's below. */
+  lineAt(address: bigint): SourcePosition | undefined {
+    return address >= KERNEL_HALF ? this.kernelLines.lookup(address) : this.programLines.lookup(address);
+  }
+
+  isCode(address: bigint): boolean {
+    if (address >= KERNEL_HALF) return this.machine.kernel.sections.some((s) => s.flags.exec && address >= s.address && address < s.address + BigInt(s.size));
+    return this.programText.some((t) => address >= t.start && address < t.end);
+  }
+
+  /** Addresses where `line` of `file` begins, trying the next lines when it has no code; with the line that bound. */
+  resolveLine(file: string, line: number): { line: number; addresses: bigint[] } | undefined {
+    const kernelFile = this.kernelLines.files().includes(path.resolve(file));
+    const map = kernelFile ? this.kernelLines : this.programLines;
+    for (let l = line; l < line + 30; l++) {
+      const a = map.addressesOf(kernelFile ? path.resolve(file) : file, l);
+      if (a.length) return { line: l, addresses: a };
+    }
+    return undefined;
+  }
+
+  /** Registers, symbols, memory, and the current call's `nr`/`args`/`ret`, for expressions. */
+  evalContext(): EvalContext {
+    return {
+      register: (n) => readRegister(this.cpu, n),
+      symbol: (n) => this.symbols.lookup(n)?.address,
+      extra: (n) => {
+        const sc = this.currentSyscall();
+        if (!sc) return undefined;
+        if (n === 'nr') return BigInt(sc.nr);
+        if (n === 'args') return sc.args;
+        if (n === 'ret') return sc.ret;
+        return undefined;
+      },
+      memory: this.mem,
+      symbolize: (a) => this.symbols.format(a),
+    };
+  }
+
+  /** The call being served while in the kernel: the tracer's event, or pt_regs before the tracer saw it. */
+  currentSyscall(): { nr: number; abi: '64' | 'i386'; args: bigint[]; ret?: bigint; event?: SyscallEvent } | undefined {
+    if (!this.inKernel()) return undefined;
+    const ev = this.pendingSyscall;
+    if (ev) return { nr: ev.nr, abi: ev.abi, args: ev.args, event: ev };
+    const regs = userPtRegs(this.machine, this.mem);
+    if (!regs) return undefined;
+    const orig = BigInt.asIntN(64, regs.read('orig_ax'));
+    if (orig < 0n) return undefined; // an exception, not a call
+    return { nr: Number(orig), abi: '64', args: (['di', 'si', 'dx', 'r10', 'r8', 'r9'] as const).map((f) => regs.read(f)) };
+  }
+
+  syscallName(nr: number, abi: '64' | 'i386' = '64'): string {
+    return this.machine.kernel.syscalls.find((s) => s.nr === nr && s.abi === abi)?.name ?? `syscall_${nr}`;
+  }
+
+  // ----- running -----
+
+  start(stopOnEntry: boolean | 'kernel'): void {
+    if (stopOnEntry === 'kernel') {
+      this.listener.stopped('entry', undefined, 'start_kernel');
+      return;
+    }
+    if (stopOnEntry) {
+      // The first user instruction: the kernel boots and iretq's to the program's entry point.
+      this.resume({ decide: (n) => (n > 0 && !this.inKernel() ? 'stop' : 'step') }, 'entry');
+      return;
+    }
+    this.resume(undefined);
+  }
+
+  continue(): void {
+    this.resume(undefined);
+  }
+
+  pause(): void {
+    if (this.running) this.pauseRequested = true;
+  }
+
+  step(kind: StepKind, instruction: boolean): void {
+    this.resume(kind === 'out' ? this.stepOut() : this.stepLineOrInsn(kind === 'over', instruction));
+  }
+
+  private insnAt(a: bigint): InsnInfo | undefined {
+    return decodeAt(this.mem, a);
+  }
+
+  /** stepIn/next: until the line changes (or one instruction); `over` runs calls, syscalls and int $n as one step. */
+  private stepLineOrInsn(over: boolean, instruction: boolean): Stepper {
+    const startPc = this.pc();
+    const start = instruction ? undefined : this.lineAt(startPc);
+    return {
+      decide: (n) => {
+        const pc = this.pc();
+        if (n > 0) {
+          if (instruction || !start) return 'stop';
+          const pos = this.lineAt(pc);
+          if (!pos || pos.file !== start.file || pos.line !== start.line || pc === startPc) return 'stop';
+        }
+        if (over) {
+          const i = this.insnAt(pc);
+          if (i && (i.flow === 'call' || i.flow === 'syscall' || i.flow === 'int') && i.mnemonic !== 'vmcall') {
+            const sp = U(this.cpu.getReg('rsp'));
+            const ring = this.cpu.cs & 3;
+            // Back at the next instruction, at the same privilege and stack depth (a recursive call passes it deeper).
+            return { runTo: i.next, until: () => (this.cpu.cs & 3) === ring && U(this.cpu.getReg('rsp')) >= sp };
+          }
+        }
+        return 'step';
+      },
+    };
+  }
+
+  /** Out of the current function (a return that pops its frame), or out of the kernel back to user mode. */
+  private stepOut(): Stepper {
+    const sp = U(this.cpu.getReg('rsp'));
+    const ring = this.cpu.cs & 3;
+    let last: InsnInfo | undefined;
+    return {
+      decide: (n) => {
+        if (n > 0) {
+          if (ring === 0 && !this.inKernel()) return 'stop';
+          if (last?.flow === 'ret' && (this.cpu.cs & 3) === ring && U(this.cpu.getReg('rsp')) > sp) return 'stop';
+        }
+        last = this.insnAt(this.pc());
+        return 'step';
+      },
+    };
+  }
+
+  private stopReason: StopReason = 'step';
+
+  private resume(stepper: Stepper | undefined, reason: StopReason = 'step'): void {
+    if (this.running || this.ended) return;
+    this.stepper = stepper;
+    this.stopReason = reason;
+    this.runTo = undefined;
+    this.stepped = 0;
+    this.running = true;
+    this.pauseRequested = false;
+    setImmediate(() => this.slice());
+  }
+
+  private syncCpuBreakpoints(): void {
+    const set = this.cpu.breakpoints;
+    set.clear();
+    for (const a of this.breakpoints.addresses()) set.add(canon(a));
+    if (this.runTo) set.add(canon(this.runTo.address));
+  }
+
+  /** Applies new breakpoints at once, also while running. */
+  breakpointsChanged(): void {
+    this.syncCpuBreakpoints();
+  }
+
+  /** One slice of work, then yield to the event loop (where pause and other requests arrive). */
+  private slice(): void {
+    if (!this.running) return;
+    try {
+      this.sliceBody();
+    } catch (e) {
+      this.running = false;
+      this.listener.output('stderr', `trapdoor: internal error while running: ${(e as Error).stack ?? e}\n`);
+      this.finish({ kind: 'oops', message: (e as Error).message });
+      return;
+    }
+    if (this.running) setImmediate(() => this.slice());
+  }
+
+  private stop(reason: StopReason, ids?: number[], description?: string): void {
+    this.running = false;
+    this.runTo = undefined;
+    this.syncCpuBreakpoints();
+    this.listener.stopped(reason, ids, description);
+  }
+
+  private static reasonOf(kind: BpKind): StopReason {
+    return kind === 'function' ? 'function breakpoint' : kind === 'instruction' ? 'instruction breakpoint' : 'breakpoint';
+  }
+
+  /** A user breakpoint at the current pc: true when it stopped the run. */
+  private checkBreakpoint(): boolean {
+    const pc = this.pc();
+    if (!this.breakpoints.has(pc)) return false;
+    const r = this.breakpoints.hit(pc, this.evalContext());
+    if (r.log) this.listener.output('console', r.log);
+    if (!r.stop) return false;
+    this.stop(Runtime.reasonOf(r.kind), r.ids);
+    return true;
+  }
+
+  private sliceBody(): void {
+    const started = Date.now();
+    let budget = this.stepper ? STEP_SLICE : SLICE;
+    while (this.running && budget > 0 && Date.now() - started < 30) {
+      if (this.pauseRequested) return this.stop('pause');
+      if (this.runTo || !this.stepper) {
+        // Fast: the CPU runs until a breakpoint (a user one, or the step's target).
+        this.syncCpuBreakpoints();
+        const before = this.cpu.instructions;
+        const r = this.machine.run(SLICE);
+        budget -= Math.max(1, this.cpu.instructions - before);
+        if (r.kind === 'breakpoint') {
+          const pc = this.pc();
+          if (this.runTo && pc === this.runTo.address && this.runTo.until()) this.runTo = undefined;
+          if (this.checkBreakpoint()) return;
+          continue;
+        }
+        if (r.kind !== 'budget') return this.finish(r);
+        return; // a slice done: yield
+      }
+      const d = this.stepper.decide(this.stepped);
+      if (d === 'stop') return this.stop(this.stopReason);
+      if (d !== 'step') {
+        this.runTo = { address: d.runTo, until: d.until };
+        this.stepped++;
+        // Run the call/syscall itself first, so the target is not hit before leaving.
+      }
+      const r = this.machine.run(1);
+      this.stepped++;
+      budget--;
+      if (r.kind !== 'budget' && r.kind !== 'breakpoint') return this.finish(r);
+      if (this.runTo && this.pc() === this.runTo.address && this.runTo.until()) this.runTo = undefined;
+      if (this.checkBreakpoint()) return;
+    }
+  }
+
+  private finish(r: RunResult): void {
+    this.running = false;
+    this.ended = true;
+    let code = 0;
+    let description = '';
+    if (r.kind === 'exited') {
+      code = r.signal ? 128 + r.signal : r.code ?? 0;
+      description = r.signal ? `killed by signal ${r.signal}` : `exited with ${code}`;
+    } else if (r.kind === 'oops') {
+      code = 70;
+      description = r.message;
+      this.listener.output('stderr', `trapdoor: ${r.message}\n`);
+    }
+    this.system.close();
+    this.listener.exited(code, description);
+  }
+
+  terminate(): void {
+    this.running = false;
+    if (!this.ended) {
+      this.ended = true;
+      this.system.close();
+    }
+  }
+}

@@ -1,0 +1,389 @@
+// The Debug Adapter Protocol session: translates DAP requests into Runtime calls and the
+// Runtime's callbacks into DAP events. One session owns one machine with one guest thread.
+
+import * as path from 'path';
+import {
+  Breakpoint, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
+} from '@vscode/debugadapter';
+import { DebugProtocol } from '@vscode/debugprotocol';
+import { formatDiagnostic } from '../../emulator/asm/index';
+import { disassemble, startBefore } from '../../emulator/debug/disasm';
+import { evaluate, examine } from '../../emulator/debug/expr';
+import { Frame, unwind } from '../../emulator/debug/unwind';
+import { SourcePosition } from '../../emulator/elf/linemap';
+import { ProgramError } from '../../emulator/linux';
+import { syscallJson } from '../../emulator/trace/json';
+import { BreakpointTable } from './breakpoints';
+import { LaunchOptions, Runtime, StopReason } from './runtime';
+import { Variables } from './variables';
+
+export interface TrapdoorLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchOptions {}
+
+const THREAD = 1;
+/** Breakpoints set before launch are answered unverified; this table only numbers them. */
+const dummy = { breakpoints: new BreakpointTable() };
+const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
+
+export class TrapdoorSession extends LoggingDebugSession {
+  private rt?: Runtime;
+  private vars?: Variables;
+  private frames: Frame[] = [];
+  private configured!: Promise<void>;
+  private configDone!: () => void;
+
+  constructor() {
+    super();
+    this.setDebuggerLinesStartAt1(true);
+    this.setDebuggerColumnsStartAt1(true);
+    this.configured = new Promise((resolve) => (this.configDone = resolve));
+  }
+
+  protected initializeRequest(response: DebugProtocol.InitializeResponse): void {
+    response.body = {
+      supportsConfigurationDoneRequest: true,
+      supportsFunctionBreakpoints: true,
+      supportsConditionalBreakpoints: true,
+      supportsHitConditionalBreakpoints: true,
+      supportsLogPoints: true,
+      supportsInstructionBreakpoints: true,
+      supportsSteppingGranularity: true,
+      supportsSetVariable: true,
+      supportsEvaluateForHovers: true,
+      supportsReadMemoryRequest: true,
+      supportsWriteMemoryRequest: true,
+      supportsDisassembleRequest: true,
+      supportsTerminateRequest: true,
+      supportsLoadedSourcesRequest: true,
+      supportsValueFormattingOptions: false,
+    };
+    this.sendResponse(response);
+  }
+
+  protected async launchRequest(response: DebugProtocol.LaunchResponse, args: TrapdoorLaunchArguments): Promise<void> {
+    if (!args.program) return this.sendErrorResponse(response, 3001, 'launch: no "program" to debug');
+    try {
+      this.rt = Runtime.create(args, {
+        stopped: (reason, ids, description) => this.onStopped(reason, ids, description),
+        output: (category, text) => this.sendEvent(new OutputEvent(text, category)),
+        syscall: (phase, ev) => this.sendEvent(new Event('trapdoor/syscall', { phase, ...syscallJson(ev, this.rt!.machine.userMemory) })),
+        exited: (code, description) => {
+          this.sendEvent(new OutputEvent(`${path.basename(args.program)}: ${description}\n`, 'console'));
+          this.sendEvent(new ExitedEvent(code));
+          this.sendEvent(new TerminatedEvent());
+        },
+      });
+    } catch (e) {
+      if (e instanceof ProgramError) {
+        const text = e.diagnostics.length ? e.diagnostics.map(formatDiagnostic).join('\n') : e.message;
+        return this.sendErrorResponse(response, 3002, text.replace(/[{}]/g, ''));
+      }
+      return this.sendErrorResponse(response, 3003, `launch failed: ${(e as Error).message}`.replace(/[{}]/g, ''));
+    }
+    this.vars = new Variables(this.rt);
+    // Ready for breakpoints now that the program's line table and symbols are known.
+    this.sendEvent(new InitializedEvent());
+    await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
+    this.sendResponse(response);
+    this.rt.start(args.stopOnEntry ?? false);
+  }
+
+  protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
+    this.configDone();
+    this.sendResponse(response);
+  }
+
+  private onStopped(reason: StopReason, ids?: number[], description?: string): void {
+    this.vars?.reset();
+    const ev = new StoppedEvent(reason, THREAD) as DebugProtocol.StoppedEvent;
+    ev.body.allThreadsStopped = true;
+    if (ids?.length) ev.body.hitBreakpointIds = ids;
+    if (description) ev.body.description = description;
+    this.sendEvent(ev);
+  }
+
+  private source(pos: SourcePosition | undefined): Source | undefined {
+    return pos ? new Source(path.basename(pos.file), this.convertDebuggerPathToClient(pos.file)) : undefined;
+  }
+
+  // ----- breakpoints -----
+
+  protected setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
+    const rt = this.rt;
+    const file = args.source.path ? this.convertClientPathToDebugger(args.source.path) : '';
+    const out: DebugProtocol.Breakpoint[] = [];
+    const list = [];
+    for (const b of args.breakpoints ?? []) {
+      const bound = rt && file ? rt.resolveLine(file, this.convertClientLineToDebugger(b.line)) : undefined;
+      const bp = (rt ?? dummy).breakpoints.create('source', bound?.addresses ?? [], b);
+      list.push(bp);
+      const r: DebugProtocol.Breakpoint = new Breakpoint(!!bound, bound ? this.convertDebuggerLineToClient(bound.line) : b.line);
+      r.id = bp.id;
+      if (bound) r.instructionReference = hex(bound.addresses[0]);
+      else r.message = rt ? 'no code on or after this line' : 'not launched yet';
+      out.push(r);
+    }
+    if (rt) {
+      rt.breakpoints.setSource(file, list);
+      rt.breakpointsChanged();
+    }
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  protected setFunctionBreakPointsRequest(response: DebugProtocol.SetFunctionBreakpointsResponse, args: DebugProtocol.SetFunctionBreakpointsArguments): void {
+    const rt = this.rt;
+    const out: DebugProtocol.Breakpoint[] = [];
+    const list = [];
+    for (const f of args.breakpoints) {
+      const s = rt?.symbols.lookup(f.name.trim());
+      const bp = (rt ?? dummy).breakpoints.create('function', s ? [s.address] : [], f);
+      list.push(bp);
+      const pos = s ? rt!.lineAt(s.address) : undefined;
+      const r: DebugProtocol.Breakpoint = new Breakpoint(!!s, pos?.line, undefined, this.source(pos));
+      r.id = bp.id;
+      if (s) r.instructionReference = hex(s.address);
+      else r.message = `no symbol named ${f.name}`;
+      out.push(r);
+    }
+    if (rt) {
+      rt.breakpoints.setFunctions(list);
+      rt.breakpointsChanged();
+    }
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  protected setInstructionBreakpointsRequest(response: DebugProtocol.SetInstructionBreakpointsResponse, args: DebugProtocol.SetInstructionBreakpointsArguments): void {
+    const rt = this.rt;
+    const out: DebugProtocol.Breakpoint[] = [];
+    const list = [];
+    for (const i of args.breakpoints) {
+      let a: bigint | undefined;
+      try {
+        a = BigInt.asUintN(64, BigInt(i.instructionReference) + BigInt(i.offset ?? 0));
+      } catch {
+        a = undefined;
+      }
+      const bp = (rt ?? dummy).breakpoints.create('instruction', a !== undefined ? [a] : [], i);
+      list.push(bp);
+      const pos = a !== undefined ? rt?.lineAt(a) : undefined;
+      const r: DebugProtocol.Breakpoint = new Breakpoint(a !== undefined && !!rt, pos?.line, undefined, this.source(pos));
+      r.id = bp.id;
+      if (a !== undefined) r.instructionReference = hex(a);
+      out.push(r);
+    }
+    if (rt) {
+      rt.breakpoints.setInstructions(list);
+      rt.breakpointsChanged();
+    }
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  // ----- execution -----
+
+  protected continueRequest(response: DebugProtocol.ContinueResponse): void {
+    response.body = { allThreadsContinued: true };
+    this.sendResponse(response);
+    this.rt?.continue();
+  }
+
+  protected nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
+    this.sendResponse(response);
+    this.rt?.step('over', args.granularity === 'instruction');
+  }
+
+  protected stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
+    this.sendResponse(response);
+    this.rt?.step('in', args.granularity === 'instruction');
+  }
+
+  protected stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
+    this.sendResponse(response);
+    this.rt?.step('out', args.granularity === 'instruction');
+  }
+
+  protected pauseRequest(response: DebugProtocol.PauseResponse): void {
+    this.sendResponse(response);
+    this.rt?.pause();
+  }
+
+  protected terminateRequest(response: DebugProtocol.TerminateResponse): void {
+    this.rt?.terminate();
+    this.sendResponse(response);
+    this.sendEvent(new TerminatedEvent());
+  }
+
+  protected disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+    this.rt?.terminate();
+    this.sendResponse(response);
+  }
+
+  // ----- state -----
+
+  protected threadsRequest(response: DebugProtocol.ThreadsResponse): void {
+    const pid = this.rt ? this.rt.machine.pid || 1 : 1;
+    response.body = { threads: [new Thread(THREAD, `${pid} ${this.rt ? path.basename(this.rt.programPath) : ''}`.trim())] };
+    this.sendResponse(response);
+  }
+
+  protected stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const rt = this.rt;
+    if (!rt || rt.hasEnded) {
+      response.body = { stackFrames: [], totalFrames: 0 };
+      return this.sendResponse(response);
+    }
+    this.frames = unwind(rt.machine, rt.mem, (a) => rt.isCode(a));
+    const start = args.startFrame ?? 0;
+    const count = args.levels || this.frames.length;
+    const stackFrames = this.frames.slice(start, start + count).map((f, k) => {
+      const i = start + k;
+      // A return address belongs to the line of the call before it.
+      const at = i === 0 ? f.pc : f.fromPtRegs ? f.site ?? f.pc : f.pc - 1n;
+      const pos = rt.lineAt(at);
+      const name = rt.symbols.format(at) ?? hex(f.pc);
+      const label = `${name}${f.fromPtRegs ? '  [user, from pt_regs]' : f.ring === 0 ? '  [kernel]' : ''}`;
+      const sf: DebugProtocol.StackFrame = new StackFrame(i + 1, label, this.source(pos), pos ? this.convertDebuggerLineToClient(pos.line) : 0, pos ? pos.column : 0);
+      sf.instructionPointerReference = hex(f.pc);
+      if (f.guessed) sf.presentationHint = 'subtle';
+      return sf;
+    });
+    response.body = { stackFrames, totalFrames: this.frames.length };
+    this.sendResponse(response);
+  }
+
+  protected scopesRequest(response: DebugProtocol.ScopesResponse): void {
+    response.body = { scopes: this.vars && this.rt && !this.rt.hasEnded ? this.vars.scopes() : [] };
+    this.sendResponse(response);
+  }
+
+  protected variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
+    response.body = { variables: this.vars?.variables(args.variablesReference) ?? [] };
+    this.sendResponse(response);
+  }
+
+  protected setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
+    try {
+      response.body = { value: this.vars!.set(args.variablesReference, args.name, args.value) };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3010, (e as Error).message);
+    }
+  }
+
+  protected evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
+    const rt = this.rt;
+    if (!rt || rt.hasEnded) return this.sendErrorResponse(response, 3020, 'the program is not running');
+    const ctx = rt.evalContext();
+    try {
+      const x = examine(args.expression, ctx);
+      if (x) {
+        response.body = { result: x.text, variablesReference: 0, memoryReference: hex(x.address) };
+        return this.sendResponse(response);
+      }
+      const r = evaluate(args.expression, ctx);
+      const s = rt.symbols.lookup(args.expression.trim());
+      const at = r.address ?? (s ? s.address : undefined);
+      const symText = s ? '' : (() => { const f = rt.symbols.format(BigInt.asUintN(64, r.value)); return f && rt.isCode(BigInt.asUintN(64, r.value)) ? ` <${f}>` : ''; })();
+      response.body = {
+        result: `${hex(r.value)} (${BigInt.asIntN(64, r.value)})${symText}`,
+        variablesReference: 0,
+        memoryReference: at !== undefined ? hex(at) : undefined,
+      };
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, 3021, (e as Error).message.replace(/[{}]/g, ''));
+    }
+  }
+
+  protected readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
+    const rt = this.rt;
+    if (!rt) return this.sendErrorResponse(response, 3030, 'not launched');
+    const at = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    const count = Math.min(args.count, 1 << 20);
+    const bytes = rt.mem.read(at, count);
+    response.body = { address: hex(at), data: Buffer.from(bytes).toString('base64'), unreadableBytes: count - bytes.length };
+    this.sendResponse(response);
+  }
+
+  protected writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
+    const rt = this.rt;
+    if (!rt) return this.sendErrorResponse(response, 3031, 'not launched');
+    const at = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    const data = Buffer.from(args.data, 'base64');
+    const n = rt.mem.write(at, new Uint8Array(data));
+    if (n < data.length && !args.allowPartial) return this.sendErrorResponse(response, 3032, `cannot write at ${hex(at + BigInt(n))}`);
+    response.body = { offset: 0, bytesWritten: n };
+    this.sendResponse(response);
+  }
+
+  protected disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
+    const rt = this.rt;
+    if (!rt) return this.sendErrorResponse(response, 3040, 'not launched');
+    const base = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    const symbolize = (a: bigint): string | undefined => rt.symbols.format(a);
+    let start = base;
+    const off = args.instructionOffset ?? 0;
+    if (off < 0) {
+      const s = rt.symbols.at(base);
+      start = startBefore(rt.mem, base, -off, s ? base - s.offset : undefined);
+    }
+    const want = args.instructionCount + Math.max(0, off);
+    let lines = disassemble(rt.mem, start, want, symbolize);
+    if (off > 0) lines = lines.slice(off);
+    let lastFile: string | undefined;
+    const instructions: DebugProtocol.DisassembledInstruction[] = lines.slice(0, args.instructionCount).map((l) => {
+      const pos = rt.lineAt(l.address);
+      const d: DebugProtocol.DisassembledInstruction = {
+        address: hex(l.address),
+        instructionBytes: Buffer.from(l.bytes).toString('hex').replace(/(..)(?!$)/g, '$1 '),
+        instruction: l.text,
+      };
+      if (l.label) d.symbol = l.label;
+      if (pos) {
+        d.line = this.convertDebuggerLineToClient(pos.line);
+        if (pos.file !== lastFile) d.location = this.source(pos);
+        lastFile = pos.file;
+      }
+      return d;
+    });
+    // The view asks for an exact count: pad with unreadable slots.
+    let next = lines.length ? lines[lines.length - 1].next : start;
+    while (instructions.length < args.instructionCount) {
+      instructions.push({ address: hex(next), instruction: '??', presentationHint: 'invalid' });
+      next += 1n;
+    }
+    response.body = { instructions };
+    this.sendResponse(response);
+  }
+
+  protected loadedSourcesRequest(response: DebugProtocol.LoadedSourcesResponse): void {
+    const rt = this.rt;
+    const files = rt ? [...rt.programLines.files(), ...rt.kernelLines.files()] : [];
+    response.body = { sources: files.map((f) => new Source(path.basename(f), this.convertDebuggerPathToClient(f))) };
+    this.sendResponse(response);
+  }
+
+  // ----- Trapdoor's own requests, for the extension's views -----
+
+  protected customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
+    const rt = this.rt;
+    if (command === 'trapdoor/syscallTable') {
+      const table = rt ? rt.machine.kernel.syscalls : [];
+      response.body = {
+        syscalls: table.map((s) => ({
+          nr: s.nr, abi: s.abi, name: s.name, entry: s.entry, handler: s.handler, implemented: s.implemented,
+          address: hex(s.address), hits: rt?.syscallHits.get(`${s.abi}:${s.nr}`) ?? 0,
+        })),
+      };
+      return this.sendResponse(response);
+    }
+    if (command === 'trapdoor/memoryMap') {
+      if (!rt) return this.sendErrorResponse(response, 3050, 'not launched');
+      response.body = { maps: rt.system.native.mm.procMaps() };
+      return this.sendResponse(response);
+    }
+    void args;
+    super.customRequest(command, response, args);
+  }
+}
