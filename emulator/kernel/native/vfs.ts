@@ -64,10 +64,23 @@ export class Vfs {
 
   // ---- paths ----
 
-  /** The private /tmp shadows the host's, except for the working-directory root when it lies under /tmp. */
+  /**
+   * The host folder under /tmp that holds the working directory (`/tmp/A` for a cwd of
+   * `/tmp/A/B`), when there is one: the guest sees it as it is (read-only outside the cwd), so
+   * a program run from a checkout under /tmp still finds its siblings (`../other/prog`).
+   */
+  private get visibleTmpTree(): string | undefined {
+    const cwd = this.rwRoots[0];
+    if (!cwd.startsWith('/tmp/')) return undefined;
+    return '/tmp/' + cwd.slice(5).split('/')[0];
+  }
+
+  /** The private /tmp shadows the host's, except for the tree that holds the working directory. */
   private guestToHost(g: string): string {
     if (g === '/tmp' || g.startsWith('/tmp/')) {
-      if (!isInside(g, this.rwRoots[0])) return this.tmpHost + g.slice(4);
+      const keep = this.visibleTmpTree;
+      // (The private folder itself may lie in that tree: it is still only reachable as /tmp.)
+      if (!keep || !isInside(g, keep) || isInside(g, this.tmpHost)) return this.tmpHost + g.slice(4);
     }
     return g;
   }
