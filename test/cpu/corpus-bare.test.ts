@@ -5,9 +5,10 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { repoRoot } from '../helpers/tools';
 import { runBare } from './bare-run';
 
-const CORPUS = process.env.TRAPDOOR_CORPUS ?? '/work/shared/corpus';
+const CORPUS = process.env.TRAPDOOR_CORPUS ?? path.join(repoRoot, 'test', 'corpus');
 describe('CPU runs corpus programs bare', () => {
   it('prints exactly the bytes the real CPU printed (SSE/SSE2 results, MXCSR flags, checksum)', function () {
     const exe = path.join(CORPUS, 'simd', 'simd');

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { assembleProgram } from '../../../emulator/asm/index';
 import { parse } from './util';
 import { Rng } from '../../helpers/random';
-import { requireTools, tempDir } from '../../helpers/tools';
+import { repoRoot, requireTools, tempDir } from '../../helpers/tools';
 
 function run(cmd: string, args: string[], cwd: string): void {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' });
@@ -38,7 +38,7 @@ function sections(elf: Buffer): Map<string, string> {
 }
 
 const PROGRAMS: Record<string, string> = {
-  hello: fs.existsSync('/work/shared/corpus/hello-nasm/hello-nasm.asm') ? fs.readFileSync('/work/shared/corpus/hello-nasm/hello-nasm.asm', 'latin1') : '',
+  hello: fs.readFileSync(path.join(repoRoot, 'test', 'corpus', 'hello-nasm', 'hello-nasm.asm'), 'latin1'),
   classic: 'section .data\nmsg db "Hello, world", 10\nlen equ $ - msg\nsection .text\nglobal _start\n_start: mov eax, 1\nmov edi, 1\nlea rsi, [rel msg]\nmov edx, len\nsyscall\nmov eax, 60\nxor edi, edi\nsyscall\n',
   macros: [
     '%define SYS_exit 60', '%macro sys 1-2 0', '  mov eax, %1', '  mov edi, %2', '  syscall', '%endmacro',
