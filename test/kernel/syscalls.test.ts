@@ -117,7 +117,10 @@ describe('kernel system calls: success and error paths (checked against real Lin
         // The trace printer's side: the same lines as strace on real Linux, addresses masked.
         if (c.native !== false && c.sameLines !== false) {
           it(`${c.name}: strace lines as on real Linux`, function () {
-            if (!canRunNative()) this.skip();
+            if (!canRunNative()) {
+              console.log('      skipped: comparing with real Linux needs as, ld and strace (apt-get install -y binutils strace)');
+              this.skip();
+            }
             run ??= runCase(c).run;
             const problems: string[] = [];
             run.nativeLines.forEach((n, i) => {

@@ -101,7 +101,6 @@ describe('NASM front-end against nasm 2.16', function () {
   for (const [name, src] of Object.entries(PROGRAMS)) {
     it(`links "${name}" to the same section bytes as nasm -f elf64 + ld`, function () {
       requireTools(this, 'nasm', 'ld');
-      if (src === '') this.skip();
       const dir = tempDir('trapdoor-nasm-');
       try {
         fs.writeFileSync(path.join(dir, 'p.asm'), src);
