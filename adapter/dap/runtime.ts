@@ -18,6 +18,9 @@ import { LinuxSystem, ProgramError } from '../../emulator/linux';
 import { Machine, RunResult } from '../../emulator/machine';
 import { SyscallEvent } from '../../emulator/trace/event';
 import { BpKind, BreakpointTable } from './breakpoints';
+import { WatchTable } from './watches';
+import { Doors } from './doors';
+import { FilterId } from './exceptions';
 import { SessionHostIO } from './hostio';
 
 export interface LaunchOptions {
@@ -29,7 +32,7 @@ export interface LaunchOptions {
   stopOnEntry?: boolean | 'kernel';
 }
 
-export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'pause';
+export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'pause' | 'exception' | 'data breakpoint';
 
 export interface RuntimeListener {
   stopped(reason: StopReason, hitIds?: number[], description?: string): void;
@@ -69,6 +72,17 @@ export class Runtime {
   private runTo?: { address: bigint; until: () => boolean };
   private stepped = 0;
   private readonly programText: { start: bigint; end: bigint }[];
+  readonly watches = new WatchTable();
+  /** The last exception-filter stop (for the exceptionInfo request). */
+  lastException?: { filter: FilterId; text: string };
+  /** The process ended while a stop was reported first (a fatal signal): finished on resume. */
+  private deferredEnd?: RunResult;
+  /** Internal breakpoints at the kernel's doors, for the exception filters. */
+  private readonly doors: Doors;
+  /** What the CPU's set was last made from (breakpoint edits, the step's target, the IDT). */
+  private synced = '';
+  private bpVersion = 0;
+  private readonly entry: bigint;
 
   private constructor(system: LinuxSystem, image: Uint8Array, programPath: string, private readonly listener: RuntimeListener) {
     this.system = system;
@@ -77,6 +91,8 @@ export class Runtime {
     this.mem = debugMemory(this.machine.space);
     const elf = readElf(image);
     this.symbols = new SymbolTable(elf.symbols, this.machine.kernel.sortedSymbols);
+    this.entry = elf.entry;
+    this.doors = new Doors(this, elf.entry);
     this.programText = elf.segments.filter((s) => s.type === 1 && (s.flags & 1) !== 0).map((s) => ({ start: s.vaddr, end: s.vaddr + s.memsz }));
     this.programLines = system.programLines();
     this.kernelLines = LineMap.fromRows(this.machine.kernel.lines);
@@ -85,12 +101,15 @@ export class Runtime {
         this.pendingSyscall = ev;
         const key = `${ev.abi}:${ev.nr}`;
         this.syscallHits.set(key, (this.syscallHits.get(key) ?? 0) + 1);
+        this.doors.noteEnter(ev);
         listener.syscall('entry', ev);
       },
       syscallExit: (ev) => {
         if (this.pendingSyscall === ev) this.pendingSyscall = undefined;
+        this.doors.noteExit(ev);
         listener.syscall('exit', ev);
       },
+      signal: (s) => this.doors.noteSignal(s),
     }, true);
   }
 
@@ -198,8 +217,9 @@ export class Runtime {
       return;
     }
     if (stopOnEntry) {
-      // The first user instruction: the kernel boots and iretq's to the program's entry point.
-      this.resume({ decide: (n) => (n > 0 && !this.inKernel() ? 'stop' : 'step') }, 'entry');
+      // The first user instruction: the kernel boots (at full speed, to a breakpoint on the entry
+      // point) and iretq's there. Stepping the boot would decode a block for every instruction.
+      this.resume({ decide: (n) => (n > 0 && !this.inKernel() ? 'stop' : { runTo: this.entry, until: () => !this.inKernel() }) }, 'entry');
       return;
     }
     this.resume(undefined);
@@ -268,6 +288,13 @@ export class Runtime {
 
   private resume(stepper: Stepper | undefined, reason: StopReason = 'step'): void {
     if (this.running || this.ended) return;
+    this.watches.refresh(this.mem); // the user may have written memory while stopped
+    if (this.deferredEnd) {
+      const r = this.deferredEnd;
+      this.deferredEnd = undefined;
+      setImmediate(() => this.finish(r));
+      return;
+    }
     this.stepper = stepper;
     this.stopReason = reason;
     this.runTo = undefined;
@@ -277,15 +304,47 @@ export class Runtime {
     setImmediate(() => this.slice());
   }
 
+  /** Makes the CPU's set what it should be, changing only the difference (each change re-splits blocks). */
   private syncCpuBreakpoints(): void {
+    this.synced = `${this.bpVersion}:${this.runTo?.address}:${this.cpu.idtrLimit}`;
+    const want = new Set<number>();
+    for (const a of this.breakpoints.addresses()) want.add(canon(a));
+    if (this.runTo) want.add(canon(this.runTo.address));
+    for (const a of this.doors.addresses()) want.add(canon(a));
     const set = this.cpu.breakpoints;
-    set.clear();
-    for (const a of this.breakpoints.addresses()) set.add(canon(a));
-    if (this.runTo) set.add(canon(this.runTo.address));
+    for (const a of [...set]) if (!want.has(a)) set.delete(a);
+    for (const a of want) set.add(a);
+  }
+
+  /** Exception filters changed: the doors follow. */
+  exceptionsChanged(list: { filterId: string; condition?: string }[]): void {
+    this.bpVersion++;
+    this.doors.set(list);
+    this.syncCpuBreakpoints();
+  }
+
+  /** At an internal breakpoint: true when an exception filter stopped (or ended) the run. */
+  private checkDoor(): boolean {
+    const o = this.doors.check(this.pc());
+    if (!o) return false;
+    if (o.refresh) {
+      this.syncCpuBreakpoints();
+      return false;
+    }
+    if (o.stop) {
+      this.lastException = o.stop;
+      this.stop('exception', undefined, o.stop.text);
+    }
+    if (o.ended) {
+      if (o.stop) this.deferredEnd = o.ended;
+      else this.finish(o.ended);
+    }
+    return true;
   }
 
   /** Applies new breakpoints at once, also while running. */
   breakpointsChanged(): void {
+    this.bpVersion++;
     this.syncCpuBreakpoints();
   }
 
@@ -330,20 +389,29 @@ export class Runtime {
     let budget = this.stepper ? STEP_SLICE : SLICE;
     while (this.running && budget > 0 && Date.now() - started < 30) {
       if (this.pauseRequested) return this.stop('pause');
+      if (this.watches.active && (this.runTo || !this.stepper)) {
+        // Data breakpoints: one instruction at a time, the watched bytes compared after each.
+        const r = this.machine.run(1);
+        budget--;
+        if (r.kind !== 'budget' && r.kind !== 'breakpoint') return this.finish(r);
+        if (this.checkWatches()) return;
+        if (this.runTo && this.pc() === this.runTo.address && this.runTo.until()) this.runTo = undefined;
+        if (this.checkDoor() || this.checkBreakpoint()) return;
+        continue;
+      }
       if (this.runTo || !this.stepper) {
-        // Fast: the CPU runs until a breakpoint (a user one, or the step's target).
-        this.syncCpuBreakpoints();
-        const before = this.cpu.instructions;
+        // Fast: the CPU runs until a breakpoint (a user one, or the step's target), for up to ~15 ms.
+        if (this.synced !== `${this.bpVersion}:${this.runTo?.address}:${this.cpu.idtrLimit}`) this.syncCpuBreakpoints();
         const r = this.machine.run(SLICE);
-        budget -= Math.max(1, this.cpu.instructions - before);
         if (r.kind === 'breakpoint') {
           const pc = this.pc();
           if (this.runTo && pc === this.runTo.address && this.runTo.until()) this.runTo = undefined;
-          if (this.checkBreakpoint()) return;
+          if (this.checkDoor() || this.checkBreakpoint()) return;
           continue;
         }
         if (r.kind !== 'budget') return this.finish(r);
-        return; // a slice done: yield
+        if (this.stepper || Date.now() - started >= 15) return; // yield: pause and other requests wait
+        continue;
       }
       const d = this.stepper.decide(this.stepped);
       if (d === 'stop') return this.stop(this.stopReason);
@@ -356,9 +424,17 @@ export class Runtime {
       this.stepped++;
       budget--;
       if (r.kind !== 'budget' && r.kind !== 'breakpoint') return this.finish(r);
+      if (this.watches.active && this.checkWatches()) return;
       if (this.runTo && this.pc() === this.runTo.address && this.runTo.until()) this.runTo = undefined;
       if (this.checkBreakpoint()) return;
     }
+  }
+
+  private checkWatches(): boolean {
+    const hit = this.watches.check(this.mem);
+    if (!hit) return false;
+    this.stop('data breakpoint', hit.ids, hit.text);
+    return true;
   }
 
   private finish(r: RunResult): void {

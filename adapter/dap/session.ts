@@ -14,6 +14,8 @@ import { SourcePosition } from '../../emulator/elf/linemap';
 import { ProgramError } from '../../emulator/linux';
 import { syscallJson } from '../../emulator/trace/json';
 import { BreakpointTable } from './breakpoints';
+import { EXCEPTION_FILTERS } from './exceptions';
+import { dataId, parseDataId } from './watches';
 import { LaunchOptions, Runtime, StopReason } from './runtime';
 import { Variables } from './variables';
 
@@ -28,6 +30,8 @@ export class TrapdoorSession extends LoggingDebugSession {
   private rt?: Runtime;
   private vars?: Variables;
   private frames: Frame[] = [];
+  /** Exception filters set before launch, applied when the runtime exists. */
+  private pendingFilters: { filterId: string; condition?: string }[] = [];
   private configured!: Promise<void>;
   private configDone!: () => void;
 
@@ -55,6 +59,11 @@ export class TrapdoorSession extends LoggingDebugSession {
       supportsTerminateRequest: true,
       supportsLoadedSourcesRequest: true,
       supportsValueFormattingOptions: false,
+      exceptionBreakpointFilters: EXCEPTION_FILTERS,
+      supportsExceptionFilterOptions: true,
+      supportsExceptionInfoRequest: true,
+      supportsDataBreakpoints: true,
+      supportsDataBreakpointBytes: true,
     };
     this.sendResponse(response);
   }
@@ -80,6 +89,7 @@ export class TrapdoorSession extends LoggingDebugSession {
       return this.sendErrorResponse(response, 3003, `launch failed: ${(e as Error).message}`.replace(/[{}]/g, ''));
     }
     this.vars = new Variables(this.rt);
+    if (this.pendingFilters.length) this.rt.exceptionsChanged(this.pendingFilters);
     // Ready for breakpoints now that the program's line table and symbols are known.
     this.sendEvent(new InitializedEvent());
     await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
@@ -98,6 +108,7 @@ export class TrapdoorSession extends LoggingDebugSession {
     ev.body.allThreadsStopped = true;
     if (ids?.length) ev.body.hitBreakpointIds = ids;
     if (description) ev.body.description = description;
+    if (description && reason === 'exception') ev.body.text = description;
     this.sendEvent(ev);
   }
 
@@ -177,6 +188,78 @@ export class TrapdoorSession extends LoggingDebugSession {
       rt.breakpointsChanged();
     }
     response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  protected setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): void {
+    const list: { filterId: string; condition?: string }[] = (args.filters ?? []).map((f) => ({ filterId: f }));
+    for (const o of args.filterOptions ?? []) {
+      const old = list.find((x) => x.filterId === o.filterId);
+      if (old) old.condition = o.condition;
+      else list.push({ filterId: o.filterId, condition: o.condition });
+    }
+    this.pendingFilters = list;
+    this.rt?.exceptionsChanged(list);
+    response.body = { breakpoints: list.map(() => ({ verified: true })) };
+    this.sendResponse(response);
+  }
+
+  /** A memory location to watch: an address (asAddress), a symbol, or a memory read like `*(u32*)(rsp+8)`. */
+  protected dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
+    const rt = this.rt;
+    const none = (why: string): void => { response.body = { dataId: null, description: why }; this.sendResponse(response); };
+    if (!rt || rt.hasEnded) return none('the program is not running');
+    if (args.variablesReference) return none('registers cannot be watched: use a memory expression');
+    let address: bigint | undefined;
+    let size = args.bytes ?? 8;
+    try {
+      if (args.asAddress) address = BigInt(args.name.trim());
+      else {
+        const s = rt.symbols.lookup(args.name.trim());
+        if (s) address = s.address;
+        else {
+          const r = evaluate(args.name, rt.evalContext());
+          address = r.address;
+          const t = /\(\s*([a-z0-9_]+)\s*\*\s*\)/i.exec(args.name)?.[1] ?? '';
+          const m = /(8|16|32|64)/.exec(t);
+          if (!args.bytes) size = t === 'char' ? 1 : t === 'short' ? 2 : t === 'int' ? 4 : m ? Number(m[1]) / 8 : 8;
+        }
+      }
+    } catch (e) {
+      return none((e as Error).message);
+    }
+    if (address === undefined) return none(`${args.name} is not a memory location`);
+    address = BigInt.asUintN(64, address);
+    response.body = { dataId: dataId(address, size), description: `${size} bytes at ${hex(address)}`, accessTypes: ['write'], canPersist: false };
+    this.sendResponse(response);
+  }
+
+  protected setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
+    const rt = this.rt;
+    const out: DebugProtocol.Breakpoint[] = [];
+    const items: { id: number; address: bigint; size: number }[] = [];
+    for (const b of args.breakpoints) {
+      const loc = parseDataId(b.dataId);
+      const bp = (rt ?? dummy).breakpoints.create('instruction', [], b);
+      const ok = !!loc && !!rt && (b.accessType ?? 'write') === 'write';
+      const r: DebugProtocol.Breakpoint = new Breakpoint(ok);
+      r.id = bp.id;
+      if (!ok) r.message = !rt ? 'not launched yet' : !loc ? 'not a memory location' : 'only writes can be watched';
+      else {
+        items.push({ id: bp.id, address: loc.address, size: loc.size });
+        r.instructionReference = hex(loc.address);
+      }
+      out.push(r);
+    }
+    rt?.watches.set(rt.mem, items);
+    response.body = { breakpoints: out };
+    this.sendResponse(response);
+  }
+
+  protected exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
+    const x = this.rt?.lastException;
+    if (!x) return this.sendErrorResponse(response, 3060, 'no exception');
+    response.body = { exceptionId: x.filter, description: x.text, breakMode: 'always' };
     this.sendResponse(response);
   }
 

@@ -1,6 +1,8 @@
 // The CPU: block cache (decode once per basic block with iced-x86, compile to closures; a block run
 // often is then compiled to one JS function by jit.ts), the run loop with instruction budgets and
 // breakpoints, direct links between blocks, and exception delivery (IDT, or a stop in bare mode).
+// Breakpoints cost almost nothing: a block ends right before any breakpoint address, so the check
+// is one flag per block start (blocks are re-split when the set changes).
 
 import { CpuState } from './state';
 import { AddressSpace } from '../memory/address-space';
@@ -30,6 +32,10 @@ const VMCALL: StopReason = { kind: 'vmcall' };
 
 interface Block {
   addr: number;
+  /** The address after the block's last instruction. */
+  end: number;
+  /** A breakpoint is set at `addr` (run() stops before entering, and the JIT's in-place loop is not used). */
+  bp: boolean;
   n: number;
   execs: Exec[];
   addrs: number[];
@@ -47,9 +53,26 @@ interface Block {
   link1: Block | null;
 }
 
+/** A set of addresses that tells its owner about each change (to re-split blocks). */
+export class BreakpointSet extends Set<number> {
+  onChange: ((a: number, added: boolean) => void) | null = null;
+  override add(a: number): this {
+    if (!this.has(a)) { super.add(a); this.onChange?.(a, true); }
+    return this;
+  }
+  override delete(a: number): boolean {
+    if (!super.delete(a)) return false;
+    this.onChange?.(a, false);
+    return true;
+  }
+  override clear(): void {
+    for (const a of [...this]) this.delete(a);
+  }
+}
+
 export class Cpu extends CpuState {
-  /** Addresses where run() stops before executing the instruction. */
-  readonly breakpoints = new Set<number>();
+  /** Addresses where run() stops before executing the instruction (not the first one of a run). */
+  readonly breakpoints = new BreakpointSet();
   /** The last host-side error turned into #UD (a bug in the emulator, kept for diagnosis). */
   lastInternalError: unknown = null;
   /** Executions of a block through the closures before it is compiled to JS (0: at once, Infinity: never). */
@@ -60,6 +83,32 @@ export class Cpu extends CpuState {
   constructor(mem: AddressSpace) {
     super(mem);
     this.attach(mem);
+    this.breakpoints.onChange = (a, added) => this.breakpointChanged(a, added);
+  }
+
+  /** Re-splits the cached blocks a breakpoint change concerns: those holding `a` past their start
+   * (added), those that ended at `a` because of it (removed), and flags the block starting at `a`. */
+  private breakpointChanged(a: number, added: boolean): void {
+    const at = this.blocks.get(a);
+    if (at) at.bp = added;
+    const hit: Block[] = [];
+    for (const pn of [Math.floor(a / 4096), Math.floor((a - 1) / 4096)]) {
+      for (const b of this.pageBlocks.get(pn) ?? []) {
+        if (b.valid && (added ? b.addr < a && a < b.end : b.end === a) && !hit.includes(b)) hit.push(b);
+      }
+    }
+    for (const b of hit) this.invalidateBlock(b);
+  }
+
+  private invalidateBlock(b: Block): void {
+    b.valid = false;
+    if (this.blocks.get(b.addr) === b) this.blocks.delete(b.addr);
+    for (const q of b.pages) {
+      const p = this.mem.pages.get(q);
+      if (p && p.codeBlocks > 0) p.codeBlocks--;
+      const list = this.pageBlocks.get(q);
+      if (list) { const k = list.indexOf(b); if (k >= 0) list.splice(k, 1); }
+    }
   }
 
   /** Switches to another address space (a context switch): the block cache is per address space. */
@@ -101,8 +150,13 @@ export class Cpu extends CpuState {
     const want = 4096 - off + 15;
     const bytes = this.mem.fetch(rip, want);
     const descs = decodeBlock(bytes, rip, 64, 4096 - off, MAX_BLOCK);
+    if (this.breakpoints.size > 0) {
+      // End the block right before a breakpoint, so run() checks it at a block start.
+      const k = descs.findIndex((d, i) => i > 0 && this.breakpoints.has(d.addr));
+      if (k > 0) descs.length = k;
+    }
     const b: Block = {
-      addr: rip, n: descs.length, execs: [], addrs: [], nexts: [], costs: [], pages: [], valid: true,
+      addr: rip, end: descs[descs.length - 1].next, bp: this.breakpoints.has(rip), n: descs.length, execs: [], addrs: [], nexts: [], costs: [], pages: [], valid: true,
       descs, hits: 0, fn: null, link0: null, link1: null,
     };
     for (const d of descs) {
@@ -169,23 +223,17 @@ export class Cpu extends CpuState {
       }
       const n = b.n, execs = b.execs, nexts = b.nexts;
       let i = 0;
-      if (this.breakpoints.size > 0) {
-        // Slow path: one instruction at a time; a block starting mid-way is compiled as needed.
-        if (!first && this.breakpoints.has(this.rip)) return { kind: 'breakpoint', address: this.rip };
-        first = false;
-        const r = this.execRange(b, 0, 1);
-        done++;
-        if (r) return r;
-        continue;
-      }
+      if (b.bp && !first) return { kind: 'breakpoint', address: this.rip };
       first = false;
       const left = budget - done;
-      if (b.fn === null && b.descs !== null && n <= left && ++b.hits > this.jitThreshold) {
+      if (b.bp) {
+        // The JIT's in-place loop would pass the breakpoint: run this block through the closures.
+      } else if (b.fn === null && b.descs !== null && n <= left && ++b.hits > this.jitThreshold) {
         // A generator bug leaves the block on the closures (and is kept for diagnosis).
         try { b.fn = compileBlock(b, b.descs, execs, b.costs); } catch (e) { this.lastInternalError = e; }
         b.descs = null;
       }
-      if (b.fn !== null && n <= left) {
+      if (b.fn !== null && n <= left && !b.bp) {
         let k: number;
         try { k = b.fn(this, left); } catch (e) {
           this.instructions += this.jitDone; done += this.jitDone;
@@ -228,23 +276,6 @@ export class Cpu extends CpuState {
       }
     }
     return BUDGET;
-  }
-
-  /** Executes instructions [from, from+count) of a block (the slow path used with breakpoints). */
-  private execRange(b: Block, from: number, count: number): StopReason | null {
-    for (let i = from; i < from + count && i < b.n; i++) {
-      this.rip = b.nexts[i];
-      try { b.execs[i](this); } catch (e) { return this.fault(e, b.addrs[i]); }
-      this.instructions++;
-      this.cycles += b.costs[i];
-      if (this.stop !== 0) {
-        const s = this.stop;
-        this.stop = 0;
-        if (s === 1) return HLT;
-        if (s === 2) return VMCALL;
-      }
-    }
-    return null;
   }
 
   /** Handles a fault raised at `at`: delivers it through the IDT, or returns the stop reason. */
