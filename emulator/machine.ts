@@ -6,7 +6,7 @@
 import { Cpu, StopReason } from './cpu';
 import { AddressSpace, PROT_EXEC, PROT_PRESENT, PROT_WRITE } from './memory';
 import { KernelImage, buildKernel } from './kernel/build';
-import { PT_REGS_FIELDS, PtRegsField, VMCALL_SERVICES, VmcallService, ptRegsOffset } from './kernel/abi';
+import { PtRegsField, VMCALL_SERVICES, VmcallService, ptRegsOffset } from './kernel/abi';
 import { GuestMemory, ProcessExitEvent, SignalEvent, SyscallEvent } from './trace/event';
 
 /** Addresses as the CPU holds them: canonical, signed, exact in a double. */
@@ -270,7 +270,4 @@ export class Machine {
     }
     return { name: list[best].name, offset: address - list[best].address };
   }
-
-  /** The address of a pt_regs field list, exported for the debugger's "User registers" scope. */
-  static readonly ptRegsFields = PT_REGS_FIELDS;
 }

@@ -4,7 +4,7 @@
 // delivery comes with the processes work) they end the process as Linux's default action does.
 
 import * as fs from 'fs';
-import { Machine, ServiceHandler, canon } from '../machine';
+import { Machine, ServiceHandler } from '../machine';
 import { ExecError, checkElf } from './native';
 import { VmcallService } from './abi';
 import { NativeKernel } from './native';
@@ -263,5 +263,4 @@ export function provideServices(m: Machine, k: NativeKernel, p: ProgramToRun): v
   on('sched_yield', () => k.sysSchedYield());
   on('do_sigaction', (_m, [sig, kact, koact, size]) => out(koact, k.sysRtSigaction(int(sig), opt(kact, 32), size)));
   on('sigprocmask', (_m, [how, kset, koset, size]) => out(koset, k.sysRtSigprocmask(int(how), opt(kset, 8), size)));
-  void canon;
 }

@@ -15,7 +15,7 @@ export const SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13
 export const SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23;
 export const SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28, SIGIO = 29, SIGPWR = 30, SIGSYS = 31;
 
-const SA_NODEFER = 0x40000000n, SA_RESETHAND = 0x80000000n, SA_SIGINFO = 4n, SA_RESTORER = 0x04000000n;
+const SA_NODEFER = 0x40000000n, SA_RESETHAND = 0x80000000n, SA_RESTORER = 0x04000000n;
 const SIG_DFL = 0n, SIG_IGN = 1n;
 export const _TIF_SIGPENDING = 4n;
 
@@ -129,7 +129,7 @@ export class Signals {
   private setupFrame(regs: number, sig: number, act: SigAction, q: Queued): boolean {
     const sp = this.reg(regs, 'sp');
     // Below the 128-byte red zone the ABI gives leaf functions, then the FPU state, then the frame.
-    let fp = ((sp - 128n - BigInt(FXSAVE_SIZE)) & ~63n);
+    const fp = (sp - 128n - BigInt(FXSAVE_SIZE)) & ~63n;
     const frame = ((fp - BigInt(FRAME_SIZE)) & ~15n) - 8n;
     const mem = this.m.userMemory;
     if (!mem.read(frame, Number(sp - frame))) return false;
@@ -150,7 +150,6 @@ export class Signals {
     this.writeSiginfo(buf, INFO, q.info);
     this.m.space.writeBytes(Number(fp), this.saveFpu());
     this.m.space.writeBytes(Number(frame), new Uint8Array(buf.buffer));
-    fp = 0n;
 
     // The handler runs with the signal's sa_mask (and the signal itself, unless SA_NODEFER) blocked.
     let blocked = this.mask.get() | act.mask;
@@ -168,7 +167,7 @@ export class Signals {
     this.setReg(regs, 'flags', this.reg(regs, 'flags') & ~(0x400n | 0x10000n | 0x100n)); // DF RF TF off
     this.setReg(regs, 'cs', BigInt(SELECTORS.__USER_CS));
     this.setReg(regs, 'ss', BigInt(SELECTORS.__USER_DS));
-    void SA_SIGINFO; // Linux passes info and uc whether or not SA_SIGINFO is set
+    // (Linux passes info and uc whether or not SA_SIGINFO is set.)
     return true;
   }
 
