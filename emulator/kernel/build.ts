@@ -14,6 +14,7 @@ import { ObjectFile } from '../asm/object';
 import { LineRow, OutSection } from '../elf/writer';
 import { KERNEL_BASE, asmOffsetsHeader, vmcallHeader } from './abi';
 import { SyscallAbi, SyscallTables, loadSyscallTables } from './syscalls/table';
+import { cacheKey, loadCached, storeCached } from './build-cache';
 
 export interface KernelSyscall {
   nr: number;
@@ -99,6 +100,12 @@ export function buildKernel(treeDir = findKernelTree()): KernelImage {
     ['asm/asm-offsets.h', asmOffsetsHeader()],
     ['asm/vmcall.h', vmcallHeader()],
   ]);
+  const key = cacheKey(treeDir, [...virtual.values()]);
+  const stored = loadCached(key);
+  if (stored && stored.treeDir === treeDir) {
+    cache.set(treeDir, stored);
+    return stored;
+  }
   const includeDirs = [path.join(treeDir, 'include'), path.join(treeDir, 'arch', 'x86', 'include')];
   const reader: SourceReader = {
     read(p: string, fromFile: string) {
@@ -160,5 +167,6 @@ export function buildKernel(treeDir = findKernelTree()): KernelImage {
     files,
   };
   cache.set(treeDir, image);
+  storeCached(key, image);
   return image;
 }

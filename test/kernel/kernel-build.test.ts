@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { asmOffsetsHeader, vmcallHeader, KERNEL_BASE } from '../../emulator/kernel/abi';
 import { buildKernel, findKernelTree } from '../../emulator/kernel/build';
+import { cacheKey, loadCached } from '../../emulator/kernel/build-cache';
 import { requireTools, tempDir } from '../helpers/tools';
 
 describe('kernel build', function () {
@@ -71,6 +72,34 @@ describe('kernel build', function () {
       }
     } finally {
       fs.rmSync(gen, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('kernel build cache', function () {
+  it('a fresh tree is assembled from its sources, stored, and read back identical', function () {
+    const tree = tempDir('trapdoor-ktree-');
+    const cacheDir = tempDir('trapdoor-kcache-');
+    const saved = process.env.TRAPDOOR_CACHE_DIR;
+    process.env.TRAPDOOR_CACHE_DIR = cacheDir;
+    try {
+      fs.cpSync(findKernelTree(), tree, { recursive: true });
+      const built = buildKernel(tree); // a new tree: no cache entry yet
+      const stored = fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
+      assert.strictEqual(stored.length, 1, 'the image was not stored');
+      const key = stored[0].replace(/\.json$/, '');
+      const back = loadCached(key)!;
+      assert.ok(back, 'the stored image does not read back');
+      assert.deepStrictEqual([...back.symbols], [...built.symbols]);
+      assert.deepStrictEqual(back.sections.map((s) => [s.name, s.address, Buffer.from(s.data ?? []).toString('hex')]), built.sections.map((s) => [s.name, s.address, Buffer.from(s.data ?? []).toString('hex')]));
+      // A change to any kernel source gives another key.
+      fs.appendFileSync(path.join(tree, 'kernel', 'sys.S'), '\n/* changed */\n');
+      assert.notStrictEqual(cacheKey(tree, [asmOffsetsHeader(), vmcallHeader()]), key);
+    } finally {
+      if (saved === undefined) delete process.env.TRAPDOOR_CACHE_DIR;
+      else process.env.TRAPDOOR_CACHE_DIR = saved;
+      fs.rmSync(tree, { recursive: true, force: true });
+      fs.rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 });

@@ -1,0 +1,74 @@
+// A disk cache for the kernel image, so a new process (each `trapdoor run`, each debug session)
+// does not assemble the kernel again. The key hashes everything the image depends on: every file
+// of the kernel tree, the generated headers, and the code of the assembler itself (the bundle, or
+// the compiled modules), so any change to either builds afresh. A damaged entry is rebuilt.
+
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { KernelImage } from './build';
+
+const FORMAT = 1;
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else if (!e.name.endsWith('.ts')) out.push(p);
+  }
+  return out.sort();
+}
+
+/** The modules whose code shapes the image: this bundle, or the compiled assembler, ELF and kernel modules. */
+function builderCode(): string[] {
+  const mods = Object.keys(require.cache).filter((f) => /[\\/]emulator[\\/](asm|elf|kernel)[\\/]/.test(f));
+  return mods.length > 0 ? mods.sort() : [__filename];
+}
+
+export function cacheKey(treeDir: string, generated: string[]): string {
+  const h = crypto.createHash('sha256');
+  h.update(`format ${FORMAT}\n`);
+  for (const f of [...filesUnder(treeDir), ...builderCode()]) {
+    h.update(f.startsWith(treeDir) ? path.relative(treeDir, f) : path.basename(f));
+    h.update(fs.readFileSync(f));
+  }
+  for (const g of generated) h.update(g);
+  return h.digest('hex').slice(0, 32);
+}
+
+function cacheDir(): string {
+  return process.env.TRAPDOOR_CACHE_DIR ?? path.join(os.tmpdir(), 'trapdoor-kernel-cache');
+}
+
+const big = (_k: string, v: unknown): unknown => (typeof v === 'bigint' ? { $big: v.toString() } : v instanceof Uint8Array ? { $bytes: Buffer.from(v).toString('base64') } : v);
+const unbig = (_k: string, v: unknown): unknown => {
+  if (v && typeof v === 'object') {
+    const o = v as { $big?: string; $bytes?: string };
+    if (o.$big !== undefined) return BigInt(o.$big);
+    if (o.$bytes !== undefined) return new Uint8Array(Buffer.from(o.$bytes, 'base64'));
+  }
+  return v;
+};
+
+export function loadCached(key: string): KernelImage | undefined {
+  try {
+    const raw = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${key}.json`), 'utf8'), unbig) as KernelImage & { symbols: [string, bigint][] };
+    return { ...raw, symbols: new Map(raw.symbols) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeCached(key: string, image: KernelImage): void {
+  try {
+    const dir = cacheDir();
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify({ ...image, symbols: [...image.symbols] }, big));
+    fs.renameSync(tmp, path.join(dir, `${key}.json`)); // atomic: readers never see half a file
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
+}
