@@ -4,7 +4,7 @@
 import { MachineEvents } from '../machine';
 import { GuestMemory, ProcessExitEvent, SignalEvent, SyscallEvent } from './event';
 import { formatJsonLine, formatSignalJson } from './json';
-import { StraceOptions, StraceWriter } from './strace';
+import { StraceOptions, StraceWriter, formatEntry } from './strace';
 import { SyscallSummary } from './summary';
 
 export interface TraceOutputs {
@@ -45,7 +45,8 @@ export class TraceRecorder implements MachineEvents {
   syscallEnter(ev: SyscallEvent): void {
     const em = new EntryMemory(this.mem);
     this.entryMem.set(ev.tid, em);
-    this.writer?.enter(ev, em);
+    if (this.writer) this.writer.enter(ev, em);
+    else if (this.out.json) formatEntry(ev, em, this.out.json.options); // reads the arguments now, into em
   }
 
   syscallExit(ev: SyscallEvent): void {

@@ -70,6 +70,15 @@ describe('trapdoor run (command line)', function () {
     assert.ok(write.endInsn > write.startInsn);
   });
 
+  it('--json shows execve with the arguments it was called with, not the new image', function () {
+    for (const c of ['execve', 'hello-gas']) fs.cpSync(path.join(repoRoot, 'test', 'corpus', c), path.join(dir, c), { recursive: true });
+    const r = trapdoor(['run', '--json', './execve'], path.join(dir, 'execve'));
+    assert.strictEqual(r.stdout, 'execve: replacing myself with ../hello-gas/hello-gas\nHello, world!\n');
+    const calls = r.stderr.trim().split('\n').map((l) => JSON.parse(l)).filter((e) => e.name === 'execve');
+    assert.deepStrictEqual(calls.map((e) => e.decoded[0]), ['"./execve"', '"../hello-gas/hello-gas"']);
+    assert.strictEqual(calls[1].decoded[1], '["../hello-gas/hello-gas"]');
+  });
+
   it('a source with errors is reported like GNU as, with exit status 1', function () {
     const r = trapdoor(['run', 'bad.s'], dir);
     assert.strictEqual(r.status, 1);
