@@ -5,10 +5,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { useDebugClient } from '../helpers/dap';
 import { DebugProtocol } from '@vscode/debugprotocol';
-import { repoRoot, tempDir } from '../helpers/tools';
+import { tempDir } from '../helpers/tools';
 
-const ADAPTER = path.join(repoRoot, 'out', 'adapter', 'dap', 'main.js');
 const SOURCE = [
   '        .data',
   'counter: .quad 0',
@@ -25,18 +25,16 @@ const SOURCE = [
 
 describe('debug adapter: data breakpoints', function () {
   this.timeout(20000);
+  const client = useDebugClient();
   let dc: DebugClient;
   let dir: string;
 
-  beforeEach(async function () {
-    assert.ok(fs.existsSync(ADAPTER), `${ADAPTER} is missing: run npx tsc -p .`);
+  beforeEach(function () {
+    dc = client();
     dir = tempDir();
     fs.writeFileSync(path.join(dir, 'count.s'), SOURCE);
-    dc = new DebugClient(process.execPath, ADAPTER, 'trapdoor');
-    await dc.start();
   });
-  afterEach(async function () {
-    await dc.stop();
+  afterEach(function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,13 +2,12 @@
 // fault) and breakpoints that split blocks, through the real adapter process and DebugClient.
 
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { useDebugClient } from '../helpers/dap';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { repoRoot } from '../helpers/tools';
 
-const ADAPTER = path.join(repoRoot, 'out', 'adapter', 'dap', 'main.js');
 const HELLO = path.join(repoRoot, 'examples', 'hello.s');
 const SIGSEGV = path.join(repoRoot, 'test', 'corpus', 'sigsegv', 'sigsegv');
 
@@ -32,18 +31,9 @@ async function cont(dc: DebugClient): Promise<DebugProtocol.StoppedEvent> {
 
 describe('debug adapter: exception filters', function () {
   this.timeout(20000);
+  const client = useDebugClient();
   let dc: DebugClient;
-
-  before(function () {
-    assert.ok(fs.existsSync(ADAPTER), `${ADAPTER} is missing: run npx tsc -p .`);
-  });
-  beforeEach(async function () {
-    dc = new DebugClient(process.execPath, ADAPTER, 'trapdoor');
-    await dc.start();
-  });
-  afterEach(async function () {
-    await dc.stop();
-  });
+  beforeEach(() => (dc = client()));
 
   it('declares its filters in the capabilities', async function () {
     const r = await dc.initializeRequest();

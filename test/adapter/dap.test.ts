@@ -5,10 +5,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
+import { useDebugClient } from '../helpers/dap';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { repoRoot, tempDir } from '../helpers/tools';
 
-const ADAPTER = path.join(repoRoot, 'out', 'adapter', 'dap', 'main.js');
 const HELLO = path.join(repoRoot, 'examples', 'hello.s');
 const KERNEL = path.join(repoRoot, 'emulator', 'kernel');
 const ENTRY_64 = path.join(KERNEL, 'arch', 'x86', 'entry', 'entry_64.S');
@@ -47,18 +47,9 @@ async function value(dc: DebugClient, expr: string): Promise<string> {
 
 describe('debug adapter (DAP)', function () {
   this.timeout(20000);
+  const client = useDebugClient();
   let dc: DebugClient;
-
-  before(function () {
-    assert.ok(fs.existsSync(ADAPTER), `${ADAPTER} is missing: run npx tsc -p .`);
-  });
-  beforeEach(async function () {
-    dc = new DebugClient(process.execPath, ADAPTER, 'trapdoor');
-    await dc.start();
-  });
-  afterEach(async function () {
-    await dc.stop();
-  });
+  beforeEach(() => (dc = client()));
 
   it('launches hello.s and stops on its first instruction', async function () {
     const ev = await launch(dc, { stopOnEntry: true });
