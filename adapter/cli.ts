@@ -5,6 +5,7 @@ import { ASM_USAGE, asmCommand } from './commands/asm';
 import { RUN_USAGE, runCommand } from './commands/run';
 import { SYSCALLS_USAGE, syscallsCommand } from './commands/syscalls';
 import { dapCommand } from './commands/dap';
+import { TTY_RELAY_USAGE, ttyRelayCommand } from './commands/tty-relay';
 
 const USAGE = `usage: trapdoor <command> [options]
 
@@ -14,10 +15,11 @@ commands:
   asm FILE... -o OUT       assemble GAS or NASM sources into a static ELF executable
   syscalls [--json]        list the system call table: numbers, names, handlers, implemented or not
   dap [--port N]           serve the Debug Adapter Protocol on stdio (or TCP on 127.0.0.1:N)
+  tty-relay --port N       (started by the debugger in a terminal: the program's stdin/stdout there)
   help [COMMAND]           this text, or a command's options
 `;
 
-const HELP: Record<string, string> = { asm: ASM_USAGE, run: RUN_USAGE, syscalls: SYSCALLS_USAGE };
+const HELP: Record<string, string> = { asm: ASM_USAGE, run: RUN_USAGE, syscalls: SYSCALLS_USAGE, 'tty-relay': TTY_RELAY_USAGE };
 
 export function main(argv: string[]): number {
   const [cmd, ...rest] = argv;
@@ -34,6 +36,8 @@ export function main(argv: string[]): number {
       return syscallsCommand(rest);
     case 'dap':
       return dapCommand(rest);
+    case 'tty-relay':
+      return ttyRelayCommand(rest);
     case 'help':
     case '--help':
     case '-h':

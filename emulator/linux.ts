@@ -8,8 +8,10 @@ import * as path from 'path';
 import { assembleProgram, syntaxOf } from './asm/index';
 import { Diagnostic } from './asm/ir';
 import { Machine, MachineEvents, RunResult } from './machine';
-import { NativeKernel, NodeHostIO, HostIO, ExecError, checkElf } from './kernel/native';
+import { NativeKernel, NodeHostIO, HostIO, HostFs, ExecError, checkElf } from './kernel/native';
 import { provideServices } from './kernel/services';
+import { Scheduler } from './kernel/sched';
+import { buildKernel } from './kernel/build';
 import { readElf } from './elf/reader';
 import { LineMap } from './elf/linemap';
 
@@ -30,6 +32,14 @@ export interface SystemOptions {
   hostIO?: HostIO;
   /** Seed for AT_RANDOM, /dev/urandom and getrandom (runs are reproducible). */
   seed?: number;
+  /** The host's files (default: Node's fs). A debug session records and replays them for time travel. */
+  hostFs?: HostFs;
+  /** Host folder the guest sees as /tmp; the caller owns it (default: a fresh one, removed at close). */
+  tmpDir?: string;
+  /** CLOCK_REALTIME at boot, ns since the epoch (default: the host's clock now). */
+  realtimeBaseNs?: bigint;
+  /** A kernel tree to build and boot instead of the shipped one (same layout as emulator/kernel/). */
+  kernel?: string;
 }
 
 const SOURCE = /\.(s|S|asm|nasm)$/;
@@ -39,14 +49,19 @@ export const CPU_HZ = 3_000_000_000;
 
 export class LinuxSystem {
   readonly machine: Machine;
+  /** The first process's native state (the scheduler knows every process's). */
   readonly native: NativeKernel;
+  /** Tasks and the scheduler. */
+  readonly sched: Scheduler;
   private readonly tmpDir: string;
+  private readonly ownsTmpDir: boolean;
   private closed = false;
   private lineMap?: LineMap;
 
   private constructor(exePath: string, private readonly image: Uint8Array, opts: SystemOptions) {
-    this.machine = new Machine();
-    this.tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trapdoor-tmp-'));
+    this.machine = new Machine(undefined, opts.kernel !== undefined ? buildKernel(path.resolve(opts.kernel)) : undefined);
+    this.ownsTmpDir = opts.tmpDir === undefined;
+    this.tmpDir = opts.tmpDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'trapdoor-tmp-'));
     const cpu = this.machine.cpu;
     this.native = new NativeKernel({
       as: this.machine.space,
@@ -55,8 +70,10 @@ export class LinuxSystem {
       tmpDir: this.tmpDir,
       clockNs: () => (BigInt(Math.floor(cpu.cycles)) * 1_000_000_000n) / BigInt(CPU_HZ),
       seed: opts.seed ?? 1,
+      hostFs: opts.hostFs,
+      realtimeBaseNs: opts.realtimeBaseNs,
     });
-    provideServices(this.machine, this.native, { exePath, image, argv: opts.argv, envp: opts.envp, cpuHz: CPU_HZ });
+    this.sched = provideServices(this.machine, this.native, { exePath, image, argv: opts.argv, envp: opts.envp, cpuHz: CPU_HZ });
   }
 
   /** An ELF executable, or a source (assembled in memory, errors as ProgramError with diagnostics). */
@@ -117,7 +134,7 @@ export class LinuxSystem {
   run(budget: number): RunResult {
     try {
       const r = this.machine.run(budget);
-      if (r.kind !== 'budget' && r.kind !== 'breakpoint') this.close();
+      if (r.kind === 'exited' || r.kind === 'oops') this.close();
       return r;
     } catch (e) {
       if (e instanceof ExecError) {
@@ -143,6 +160,6 @@ export class LinuxSystem {
     if (this.closed) return;
     this.closed = true;
     this.native.close();
-    fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    if (this.ownsTmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
 }

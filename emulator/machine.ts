@@ -6,7 +6,8 @@
 import { Cpu, StopReason } from './cpu';
 import { AddressSpace, PROT_EXEC, PROT_PRESENT, PROT_WRITE } from './memory';
 import { KernelImage, buildKernel } from './kernel/build';
-import { PtRegsField, VMCALL_SERVICES, VmcallService, ptRegsOffset } from './kernel/abi';
+import { LOCAL_TIMER_VECTOR, PERCPU, PtRegsField, TASK, TIF, VMCALL_SERVICES, VmcallService, ptRegsOffset } from './kernel/abi';
+import { Page } from './memory/page';
 import { GuestMemory, ProcessExitEvent, SignalEvent, SyscallEvent } from './trace/event';
 
 /** Addresses as the CPU holds them: canonical, signed, exact in a double. */
@@ -21,31 +22,60 @@ export interface MachineEvents {
 }
 
 /** A service called by the kernel with vmcall: arguments are the C argument registers. */
-export type ServiceHandler = (m: Machine, args: number[]) => number | { ret: number; rdx: number };
+export type ServiceHandler = (m: Machine, args: number[]) => number | { ret: number; rdx: number } | undefined;
 
 export type RunResult =
   | { kind: 'budget' }
   | { kind: 'exited'; code?: number; signal?: number }
   | { kind: 'breakpoint'; address: number }
+  /** A watched range was accessed (AddressSpace.setWatches; takeWatchHits says where): after the instruction. */
+  | { kind: 'watch' }
   | { kind: 'oops'; message: string };
 
 export class MachineError extends Error {}
 
+/** How a task ends: an exit status, or a signal (and whether it dumped core). */
+export interface TaskExit { code?: number; signal?: number; coreDumped?: boolean }
+
+/** What the kernel's process layer (kernel/sched.ts) tells the machine. */
+export interface ProcessHooks {
+  /** The running task ends (exit, exit_group, a fatal signal): the process layer takes it from there. */
+  exitCurrent(e: TaskExit): void;
+  /** Another task is waiting to run: the running one's time slice matters. */
+  contended(): boolean;
+  /** Every live task_struct (to set or clear _TIF_SYSCALL_TRACE in all of them). */
+  taskStructs(): number[];
+  /** The timer tick at the end of a slice: expired timers wake sleepers and send SIGALRM. */
+  tick(): void;
+}
+
+/**
+ * Instructions a task runs before the timer interrupts it when another task wants the CPU. A time
+ * slice counted in instructions, not host time, keeps every run of a program identical.
+ */
+export const TIME_SLICE = 200_000;
+
 export class Machine {
   readonly kernel: KernelImage;
-  readonly space = new AddressSpace();
+  /** The kernel half of every address space: one set of pages, shared (see PageTable). */
+  readonly kernelPages = new Map<number, Page>();
   readonly cpu: Cpu;
-  /** Set when the process has ended. */
+  /** Set when the machine has nothing left to run (the last task ended): the first process's status. */
   exit?: { code?: number; signal?: number };
+  /** The process layer, once the kernel's services are provided (a bare machine has one task). */
+  processes?: ProcessHooks;
+  /** Instructions left in the running task's time slice. */
+  private sliceLeft = TIME_SLICE;
   /** Whether the kernel reports system calls to `events` (_TIF_SYSCALL_TRACE in the task). */
   private tracing = false;
   private readonly services = new Map<number, ServiceHandler>();
-  private pendingSyscall?: SyscallEvent;
+  /** Calls entered and not yet returned, by task_struct (a task may sleep inside one while others run). */
+  private readonly pendingSyscalls = new Map<number, SyscallEvent>();
   private oops?: string;
 
   constructor(public events: MachineEvents = {}, kernel?: KernelImage) {
     this.kernel = kernel ?? buildKernel();
-    this.cpu = new Cpu(this.space);
+    this.cpu = new Cpu(new AddressSpace(this.kernelPages));
     this.mapKernel();
     const sym = (n: string): number => {
       const a = this.kernel.symbols.get(n);
@@ -71,6 +101,22 @@ export class Machine {
     }
   }
 
+  /** The running task's address space (Linux: the mm CR3 points at). */
+  get space(): AddressSpace {
+    return this.cpu.mem;
+  }
+
+  /** A new, empty address space with the kernel mapped (for fork and execve). */
+  newAddressSpace(): AddressSpace {
+    return new AddressSpace(this.kernelPages);
+  }
+
+  /** The running task's task_struct (per_cpu_area.current_task). */
+  get currentTask(): number {
+    const pcpu = this.symbol('per_cpu_area');
+    return pcpu === undefined ? 0 : canon(this.space.readU64(canon(pcpu) + PERCPU.PCPU_current_task));
+  }
+
   symbol(name: string): bigint | undefined {
     return this.kernel.symbols.get(name);
   }
@@ -87,8 +133,13 @@ export class Machine {
   /** Starts (or stops) reporting system calls: sets _TIF_SYSCALL_TRACE in the task, as ptrace does. */
   setTracing(on: boolean): void {
     this.tracing = on;
-    const task = this.symbol('init_task');
-    if (task !== undefined) this.space.writeU64(canon(task) + 56, on ? 1n : 0n);
+    const init = this.symbol('init_task');
+    const tasks = this.processes?.taskStructs() ?? (init === undefined ? [] : [canon(init)]);
+    for (const t of tasks) {
+      const f = this.space.readU64(t + TASK.TASK_flags);
+      const bit = BigInt(TIF._TIF_SYSCALL_TRACE);
+      this.space.writeU64(t + TASK.TASK_flags, on ? f | bit : f & ~bit);
+    }
   }
 
   setPtRegs(regs: number, f: PtRegsField, v: bigint): void {
@@ -120,8 +171,13 @@ export class Machine {
       if (this.exit) return { kind: 'exited', ...this.exit };
       if (this.oops) return { kind: 'oops', message: this.oops };
       const before = this.cpu.instructions;
-      const stop: StopReason = this.cpu.run(left);
-      left -= this.cpu.instructions - before;
+      const stop: StopReason = this.cpu.run(Math.min(left, this.sliceLeft));
+      const ran = this.cpu.instructions - before;
+      left -= ran;
+      this.sliceLeft -= ran;
+      // A watch's trap comes before the timer's interrupt (which waits for the next run).
+      if (stop.kind === 'watch') return { kind: 'watch' };
+      if (this.sliceLeft <= 0) this.sliceEnded();
       switch (stop.kind) {
         case 'budget':
           break;
@@ -146,6 +202,29 @@ export class Machine {
     return { kind: 'budget' };
   }
 
+  /**
+   * The time slice is over. If another task is waiting, the timer interrupts this one: in user
+   * mode through the IDT (the kernel's timer handler marks the task and schedule() runs on the way
+   * out); in the kernel, which is not preemptible, by marking the task for the next way out.
+   */
+  private sliceEnded(): void {
+    this.sliceLeft = TIME_SLICE;
+    this.processes?.tick();
+    if (!this.processes?.contended()) return;
+    const c = this.cpu;
+    if ((c.cs & 3) === 3 && c.stop === 0) {
+      c.interrupt(LOCAL_TIMER_VECTOR);
+    } else {
+      const t = this.currentTask;
+      if (t) this.space.writeU64(t + TASK.TASK_flags, this.space.readU64(t + TASK.TASK_flags) | BigInt(TIF._TIF_NEED_RESCHED));
+    }
+  }
+
+  /** A new task runs: it gets a whole time slice. */
+  resetSlice(): void {
+    this.sliceLeft = TIME_SLICE;
+  }
+
   private vmcall(): void {
     const c = this.cpu;
     const nr = c.regNum(0) & 0xffffffff;
@@ -164,6 +243,7 @@ export class Machine {
       return;
     }
     const r = handler(this, args);
+    if (r === undefined) return; // a service that set the registers itself
     if (typeof r === 'number') c.setRegNum(0, r);
     else {
       c.setRegNum(0, r.ret);
@@ -171,23 +251,44 @@ export class Machine {
     }
   }
 
-  /** The process ends (exit, exit_group, or a fatal signal): the run loop stops. */
-  terminate(e: { code?: number; signal?: number; coreDumped?: boolean }): void {
-    // A call that never returns (exit, exit_group, a fatal signal inside a call): `= ?`.
-    const ev = this.pendingSyscall;
-    if (ev) {
-      this.pendingSyscall = undefined;
-      ev.endInsn = this.cpu.instructions;
-      ev.endCycles = this.cpu.cycles;
-      this.events.syscallExit?.(ev);
-    }
-    this.exit = e.signal !== undefined ? { signal: e.signal } : { code: e.code };
+  /** The running task ends (exit, exit_group, or a fatal signal). */
+  terminate(e: TaskExit): void {
+    if (this.processes) return this.processes.exitCurrent(e);
+    this.endSyscall(this.currentTask);
     this.events.processExit?.({ pid: this.pid, exitCode: e.code, signal: e.signal, coreDumped: e.coreDumped });
+    this.halt(e);
   }
 
+  /** A call that never returns (exit, exit_group, a fatal signal inside a call) is shown as `= ?`. */
+  endSyscall(task: number): void {
+    const ev = this.pendingSyscalls.get(task);
+    if (!ev) return;
+    this.pendingSyscalls.delete(task);
+    ev.endInsn = this.cpu.instructions;
+    ev.endCycles = this.cpu.cycles;
+    this.events.syscallExit?.(ev);
+  }
+
+  /** Nothing is left to run: the run loop stops with this status. */
+  halt(e: TaskExit): void {
+    this.exit = e.signal !== undefined ? { signal: e.signal } : { code: e.code };
+  }
+
+  /** Stops the machine with a kernel error (a deadlock, a bug in the kernel). */
+  panic(message: string): void {
+    this.oops = message;
+  }
+
+  /** The running task's process id (its thread group id). */
   get pid(): number {
-    const task = this.symbol('init_task');
-    return task === undefined ? 0 : Number(this.space.readU64(canon(task)));
+    const task = this.currentTask;
+    return task === 0 ? 0 : Number(this.space.readU64(task + TASK.TASK_pid));
+  }
+
+  /** The running task's thread id. */
+  get tid(): number {
+    const task = this.currentTask;
+    return task === 0 ? 0 : Number(this.space.readU64(task + TASK.TASK_tid));
   }
 
   /** A whole call the kernel makes on the program's behalf (the first execve), for the tracer. */
@@ -204,7 +305,8 @@ export class Machine {
   // ----- the tracer: what strace sees through ptrace, read from pt_regs -----
 
   private traceEnter(regs: number): void {
-    const int80 = this.cameFromInt80();
+    const door = this.door();
+    const int80 = door !== 'syscall'; // int $0x80 and SYSENTER: the i386 table and registers
     const r = (f: PtRegsField): bigint => this.ptRegs(regs, f);
     const abi = int80 ? 'i386' : '64';
     const args = int80
@@ -214,26 +316,27 @@ export class Machine {
     const ip = r('ip');
     const ev: SyscallEvent = {
       pid: this.pid,
-      tid: this.pid,
+      tid: this.tid,
       nr,
       abi,
       args,
-      mechanism: int80 ? 'int80' : 'syscall',
+      mechanism: door,
       startInsn: this.cpu.instructions,
       endInsn: this.cpu.instructions,
       startCycles: this.cpu.cycles,
       endCycles: this.cpu.cycles,
-      site: ip - 2n, // syscall and int $0x80 are both 2 bytes
+      // syscall and int $0x80 are both 2 bytes; after SYSENTER, ip is the vDSO's landing pad, past `sysenter; int $0x80`
+      site: ip - (door === 'sysenter' ? 4n : 2n),
       sp: r('sp'),
     };
-    this.pendingSyscall = ev;
+    this.pendingSyscalls.set(this.currentTask, ev);
     this.events.syscallEnter?.(ev);
   }
 
   private traceExit(regs: number): void {
-    const ev = this.pendingSyscall;
+    const ev = this.pendingSyscalls.get(this.currentTask);
     if (!ev) return;
-    this.pendingSyscall = undefined;
+    this.pendingSyscalls.delete(this.currentTask);
     ev.ret = this.ptRegs(regs, 'ax');
     if (ev.abi === 'i386') ev.ret = BigInt.asIntN(32, ev.ret);
     ev.endInsn = this.cpu.instructions;
@@ -242,11 +345,12 @@ export class Machine {
   }
 
   /** The kernel's own return address on the stack tells which door was used. */
-  private cameFromInt80(): boolean {
-    // syscall_trace_enter is called by do_syscall_64 or do_int80_syscall_32: its return address
-    // (at %rsp, since it pushes nothing before the vmcall) lies in one of them.
+  private door(): 'syscall' | 'int80' | 'sysenter' {
+    // syscall_trace_enter is called by do_syscall_64, do_int80_syscall_32 or do_fast_syscall_32 (the
+    // SYSENTER path): its return address (at %rsp, since it pushes nothing before the vmcall) lies in one of them.
     const ra = BigInt.asUintN(64, this.space.readU64(this.cpu.regNum(4)));
-    return this.symbolAt(ra)?.name === 'do_int80_syscall_32';
+    const name = this.symbolAt(ra)?.name;
+    return name === 'do_int80_syscall_32' ? 'int80' : name === 'do_fast_syscall_32' ? 'sysenter' : 'syscall';
   }
 
   /** The kernel symbol whose extent holds `address` (functions and data), with the offset. */

@@ -2,10 +2,12 @@
 // static ELF executable) on the emulated machine, with strace's options for the trace.
 
 import * as fs from 'fs';
+import * as path from 'path';
 import { formatDiagnostic } from '../../emulator/asm/index';
 import { LinuxSystem, ProgramError } from '../../emulator/linux';
 import { TraceOutputs, TraceRecorder } from '../../emulator/trace/recorder';
 import { StraceOptions } from '../../emulator/trace/strace';
+import { checkKernelTree, kernelErrorText } from '../dap/kernel-tree';
 
 export const RUN_USAGE = `usage: trapdoor run [options] PROGRAM [ARGS...] [-- ARGS...]
 
@@ -19,6 +21,7 @@ Options may also follow PROGRAM; arguments for the program that start with - go 
   -s N            cut strings after N characters (default 32)
   --32            assemble a source as an i386 program
   --max-insns N   stop after N instructions (default: no limit)
+  --kernel DIR    build and boot the kernel tree in DIR (a changed copy of Trapdoor's emulator/kernel)
 `;
 
 interface RunOptions {
@@ -30,6 +33,7 @@ interface RunOptions {
   maxStrlen?: number;
   bits?: 32 | 64;
   maxInsns?: number;
+  kernel?: string;
   program?: string;
   args: string[];
 }
@@ -66,6 +70,11 @@ function parse(argv: string[]): RunOptions | string {
       if (!Number.isInteger(v) || v < 0) return '-s needs a number';
       o.maxStrlen = v;
     } else if (a === '--32') o.bits = 32;
+    else if (a === '--kernel') {
+      const v = value();
+      if (v === undefined) return '--kernel needs a folder';
+      o.kernel = v;
+    }
     else if (a === '--max-insns') {
       const v = Number(value());
       if (!Number.isFinite(v) || v <= 0) return '--max-insns needs a number';
@@ -95,7 +104,7 @@ export function runCommand(argv: string[]): number {
     if (traceFd !== undefined) fs.writeSync(traceFd, line + '\n');
     else fs.writeSync(2, line + '\n'); // synchronous, so it interleaves with the program's own output
   };
-  const options: StraceOptions = { maxStrlen: o.maxStrlen, showTime: o.showTime, pidPrefix: o.out ? 'file' : 'none', quiet: false };
+  const options: StraceOptions = { maxStrlen: o.maxStrlen, showTime: o.showTime, pidPrefix: o.out ? 'file' : 'auto', quiet: false };
   const outputs: TraceOutputs = {};
   if (o.json) outputs.json = { write, options };
   else if (o.strace && !o.summary) outputs.strace = { write, options };
@@ -108,8 +117,14 @@ export function runCommand(argv: string[]): number {
       envp: Object.entries(process.env).map(([k, v]) => `${k}=${v}`),
       cwd: process.cwd(),
       bits: o.bits,
+      kernel: o.kernel !== undefined ? checkKernelTree(path.resolve(o.kernel)) : undefined,
     });
   } catch (e) {
+    const k = kernelErrorText(e);
+    if (k !== undefined) {
+      process.stderr.write(`trapdoor run: ${k}\n`);
+      return 1;
+    }
     if (e instanceof ProgramError) {
       for (const d of e.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
       if (e.diagnostics.length === 0) process.stderr.write(`trapdoor run: ${e.message}\n`);

@@ -26,9 +26,15 @@ export class BreakpointTable {
   private functions: UserBreakpoint[] = [];
   private instructions: UserBreakpoint[] = [];
   private byAddress = new Map<bigint, UserBreakpoint[]>();
+  private idQueue: number[] = [];
+
+  /** The next breakpoints created take these ids (a restart re-creates the client's breakpoints). */
+  reuseIds(ids: number[]): void {
+    this.idQueue = ids.filter((i) => i > 0);
+  }
 
   create(kind: BpKind, addresses: bigint[], o: { condition?: string; hitCondition?: string; logMessage?: string }): UserBreakpoint {
-    return { id: nextId++, kind, addresses, condition: o.condition || undefined, hitCondition: o.hitCondition || undefined, logMessage: o.logMessage || undefined, hits: 0 };
+    return { id: this.idQueue.shift() ?? nextId++, kind, addresses, condition: o.condition || undefined, hitCondition: o.hitCondition || undefined, logMessage: o.logMessage || undefined, hits: 0 };
   }
 
   setSource(file: string, bps: UserBreakpoint[]): void {
@@ -63,6 +69,16 @@ export class BreakpointTable {
 
   has(address: bigint): boolean {
     return this.byAddress.has(address);
+  }
+
+  /** The breakpoints at `address` (to judge a hit without counting it: a look back in time). */
+  at(address: bigint): readonly UserBreakpoint[] {
+    return this.byAddress.get(address) ?? [];
+  }
+
+  /** Every breakpoint with an address (their hit counts are rewound by a backward step). */
+  all(): UserBreakpoint[] {
+    return [...new Set([...this.byAddress.values()].flat())];
   }
 
   /** Counts a hit at `address` and says whether it stops (conditions, hit counts; logpoints never stop). */

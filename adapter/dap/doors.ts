@@ -58,7 +58,7 @@ export class Doors {
     // The vmcall in each hook: the event is known right after it.
     const vmcallIn = (fn: string): bigint | undefined => {
       let a = machine.symbol(fn);
-      for (let k = 0; a !== undefined && k < 8; k++) {
+      for (let k = 0; a !== undefined && k < 32; k++) {
         const i = decodeAt(this.host.mem, a);
         if (!i) return undefined;
         if (i.mnemonic === 'vmcall') return a;
@@ -96,7 +96,7 @@ export class Doors {
       this.enter = this.exit = this.signal = undefined;
       const r = h.machine.run(1);
       const out: DoorOutcome = {};
-      if (r.kind !== 'budget' && r.kind !== 'breakpoint') out.ended = r;
+      if (r.kind === 'exited' || r.kind === 'oops') out.ended = r;
       const got = this.reported();
       if (d.kind === 'trace-enter' && got.enter) {
         const ev = got.enter;

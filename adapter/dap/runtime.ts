@@ -12,9 +12,15 @@ import { DebugMemory, debugMemory } from '../../emulator/debug/memory';
 import { readRegister } from '../../emulator/debug/registers';
 import { SymbolTable } from '../../emulator/debug/symbols';
 import { userPtRegs } from '../../emulator/debug/unwind';
+import { kernelReturns } from '../../emulator/debug/kernel-exits';
+import { checkKernelTree } from './kernel-tree';
+import { NeedInput } from './terminal';
+import { undoVmcall } from '../../emulator/debug/vmcall';
+import { HostIO } from '../../emulator/kernel/native/hostio';
 import { LineMap, SourcePosition } from '../../emulator/elf/linemap';
 import { readElf } from '../../emulator/elf/reader';
 import { LinuxSystem, ProgramError } from '../../emulator/linux';
+import { Timeline } from '../../emulator/debug/timetravel';
 import { Machine, RunResult } from '../../emulator/machine';
 import { SyscallEvent } from '../../emulator/trace/event';
 import { BpKind, BreakpointTable } from './breakpoints';
@@ -30,6 +36,8 @@ export interface LaunchOptions {
   env?: Record<string, string>;
   stdin?: string;
   stopOnEntry?: boolean | 'kernel';
+  /** A folder with a modified kernel tree (same layout as emulator/kernel/): built and booted instead. */
+  kernel?: string;
 }
 
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'pause' | 'exception' | 'data breakpoint';
@@ -44,7 +52,7 @@ export interface RuntimeListener {
 export type StepKind = 'in' | 'over' | 'out';
 
 /** What to do before the next instruction runs: stop here, run one instruction, or run fast to an address. */
-type Decision = 'stop' | 'step' | { runTo: bigint; until: () => boolean };
+type Decision = 'stop' | 'step' | { runTo: bigint; also?: bigint[]; until: () => boolean };
 interface Stepper { decide(stepped: number): Decision }
 
 const SLICE = 50_000;
@@ -54,9 +62,12 @@ const U = (v: bigint): bigint => BigInt.asUintN(64, v);
 const canon = (a: bigint): number => Number(BigInt.asIntN(64, a));
 
 export class Runtime {
-  readonly system: LinuxSystem;
-  readonly machine: Machine;
-  readonly mem: DebugMemory;
+  // The machine changes when the session travels back in time (adopt).
+  system: LinuxSystem;
+  machine: Machine;
+  mem: DebugMemory;
+  /** Positions (retired instructions) up to which the client has had the syscall events: replayed history sends none again. */
+  quietUntil = 0;
   readonly symbols: SymbolTable;
   readonly programLines: LineMap;
   readonly kernelLines: LineMap;
@@ -69,8 +80,12 @@ export class Runtime {
   private pauseRequested = false;
   private ended = false;
   private stepper?: Stepper;
-  private runTo?: { address: bigint; until: () => boolean };
+  private runTo?: { address: bigint; also?: bigint[]; until: () => boolean };
+  /** The kernel's sysret/iret instructions (found on the first step out of the kernel). */
+  private kernelExits?: bigint[];
   private stepped = 0;
+  /** Running, but held in a read until the terminal has input (not an event-loop block: pause works). */
+  private waitingInput = false;
   private readonly programText: { start: bigint; end: bigint }[];
   readonly watches = new WatchTable();
   /** The last exception-filter stop (for the exceptionInfo request). */
@@ -82,9 +97,9 @@ export class Runtime {
   /** What the CPU's set was last made from (breakpoint edits, the step's target, the IDT). */
   private synced = '';
   private bpVersion = 0;
-  private readonly entry: bigint;
+  readonly entry: bigint;
 
-  private constructor(system: LinuxSystem, image: Uint8Array, programPath: string, private readonly listener: RuntimeListener) {
+  private constructor(system: LinuxSystem, image: Uint8Array, programPath: string, private readonly listener: RuntimeListener, readonly timeline: Timeline) {
     this.system = system;
     this.machine = system.machine;
     this.programPath = programPath;
@@ -96,31 +111,66 @@ export class Runtime {
     this.programText = elf.segments.filter((s) => s.type === 1 && (s.flags & 1) !== 0).map((s) => ({ start: s.vaddr, end: s.vaddr + s.memsz }));
     this.programLines = system.programLines();
     this.kernelLines = LineMap.fromRows(this.machine.kernel.lines);
+    this.attach(system);
+  }
+
+  private attach(system: LinuxSystem): void {
+    const listener = this.listener;
     system.attachTracer({
       syscallEnter: (ev) => {
         this.pendingSyscall = ev;
+        this.doors.noteEnter(ev);
+        if (ev.startInsn <= this.quietUntil) return;
         const key = `${ev.abi}:${ev.nr}`;
         this.syscallHits.set(key, (this.syscallHits.get(key) ?? 0) + 1);
-        this.doors.noteEnter(ev);
         listener.syscall('entry', ev);
       },
       syscallExit: (ev) => {
         if (this.pendingSyscall === ev) this.pendingSyscall = undefined;
         this.doors.noteExit(ev);
+        if (ev.endInsn <= this.quietUntil) return;
         listener.syscall('exit', ev);
       },
       signal: (s) => this.doors.noteSignal(s),
     }, true);
   }
 
+  /**
+   * Time travel: the session goes on with `system`, a re-execution of this run (reverse.ts).
+   * `prepare` brings it to its position, with this runtime's tracer attached from boot (the
+   * tracer's state, the pending call, is rebuilt on the way). The stop is the caller's to report.
+   */
+  adopt(system: LinuxSystem, prepare: () => void): void {
+    this.system = system;
+    this.machine = system.machine;
+    this.mem = debugMemory(system.machine.space);
+    this.pendingSyscall = undefined;
+    this.deferredEnd = undefined;
+    this.lastException = undefined;
+    this.stepper = undefined;
+    this.runTo = undefined;
+    this.attach(system);
+    prepare();
+    this.synced = '';
+    this.syncCpuBreakpoints();
+    this.watches.moveTo(this.machine.cpu.mem, this.mem);
+  }
+
+  /** Reports a stop the runtime did not make itself (a backward step). */
+  announce(reason: StopReason, ids?: number[], description?: string): void {
+    this.listener.stopped(reason, ids, description);
+  }
+
   /** Assembles (a source) or reads (an ELF) the program and boots the machine up to its first kernel instruction. */
-  static create(o: LaunchOptions, listener: RuntimeListener): Runtime {
+  /** `terminal`: the guest's streams go there instead of the Debug Console (launch `console`). */
+  static create(o: LaunchOptions, listener: RuntimeListener, terminal?: HostIO): Runtime {
     const cwd = o.cwd ?? path.dirname(path.resolve(o.program));
     const programPath = path.resolve(cwd, o.program);
-    const hostIO = new SessionHostIO(o.stdin ? path.resolve(cwd, o.stdin) : undefined, (fd, bytes) =>
+    const hostIO = terminal ?? new SessionHostIO(o.stdin ? path.resolve(cwd, o.stdin) : undefined, (fd, bytes) =>
       listener.output(fd === 2 ? 'stderr' : 'stdout', Buffer.from(bytes).toString('utf8')));
     const env = o.env ?? {};
-    const opts = { argv: [programPath, ...(o.args ?? [])], envp: Object.entries(env).map(([k, v]) => `${k}=${v}`), cwd, hostIO };
+    const kernel = o.kernel !== undefined ? checkKernelTree(path.resolve(cwd, o.kernel)) : undefined;
+    const opts = { argv: [programPath, ...(o.args ?? [])], envp: Object.entries(env).map(([k, v]) => `${k}=${v}`), cwd, hostIO, kernel };
     let image: Uint8Array;
     if (LinuxSystem.isSource(programPath)) {
       const r = assembleProgram([{ path: programPath }]);
@@ -130,8 +180,16 @@ export class Runtime {
     } else {
       image = require('fs').readFileSync(programPath) as Uint8Array;
     }
-    const system = LinuxSystem.fromImage(programPath, image, opts);
-    return new Runtime(system, image, programPath, listener);
+    // Every host call is recorded, so that the run can be re-executed exactly (stepBack).
+    const timeline = new Timeline(programPath, image, opts);
+    let system: LinuxSystem;
+    try {
+      system = timeline.boot();
+    } catch (e) {
+      timeline.dispose();
+      throw e;
+    }
+    return new Runtime(system, image, programPath, listener, timeline);
   }
 
   get cpu(): Machine['cpu'] {
@@ -230,6 +288,11 @@ export class Runtime {
   }
 
   pause(): void {
+    if (this.waitingInput) {
+      this.waitingInput = false;
+      this.stop('pause'); // in the read's vmcall, where the program waits for the terminal
+      return;
+    }
     if (this.running) this.pauseRequested = true;
   }
 
@@ -271,6 +334,7 @@ export class Runtime {
   private stepOut(): Stepper {
     const sp = U(this.cpu.getReg('rsp'));
     const ring = this.cpu.cs & 3;
+    if (ring === 0) return this.stepOutOfKernel();
     let last: InsnInfo | undefined;
     return {
       decide: (n) => {
@@ -280,6 +344,22 @@ export class Runtime {
         }
         last = this.insnAt(this.pc());
         return 'step';
+      },
+    };
+  }
+
+  /**
+   * Out of the kernel in one step, to the user instruction it returns to (after the syscall or
+   * int $0x80, the faulting instruction, a signal handler, or _start after the boot): at full speed
+   * to the kernel's sysret/iret instructions, then one instruction, until the CPU is in ring 3.
+   */
+  private stepOutOfKernel(): Stepper {
+    const exits = (this.kernelExits ??= kernelReturns(this.mem, this.machine.kernel));
+    return {
+      decide: (n) => {
+        if (n > 0 && !this.inKernel()) return 'stop';
+        if (exits.length === 0 || exits.includes(this.pc())) return 'step';
+        return { runTo: exits[0], also: exits.slice(1), until: () => true };
       },
     };
   }
@@ -304,12 +384,22 @@ export class Runtime {
     setImmediate(() => this.slice());
   }
 
+  private syncKey(): string {
+    return `${this.bpVersion}:${this.runTo?.address}:${this.runTo?.also?.length}:${this.cpu.idtrLimit}`;
+  }
+
+  /** At the step's target (one of them), in the state it waits for. */
+  private reachedRunTo(pc: bigint): boolean {
+    const t = this.runTo;
+    return !!t && (pc === t.address || (t.also?.includes(pc) ?? false)) && t.until();
+  }
+
   /** Makes the CPU's set what it should be, changing only the difference (each change re-splits blocks). */
   private syncCpuBreakpoints(): void {
-    this.synced = `${this.bpVersion}:${this.runTo?.address}:${this.cpu.idtrLimit}`;
+    this.synced = this.syncKey();
     const want = new Set<number>();
     for (const a of this.breakpoints.addresses()) want.add(canon(a));
-    if (this.runTo) want.add(canon(this.runTo.address));
+    if (this.runTo) for (const a of [this.runTo.address, ...(this.runTo.also ?? [])]) want.add(canon(a));
     for (const a of this.doors.addresses()) want.add(canon(a));
     const set = this.cpu.breakpoints;
     for (const a of [...set]) if (!want.has(a)) set.delete(a);
@@ -354,6 +444,17 @@ export class Runtime {
     try {
       this.sliceBody();
     } catch (e) {
+      if (e instanceof NeedInput) {
+        // A read of the terminal before anything was typed: take the vmcall back, run on when input comes.
+        undoVmcall(this.cpu);
+        this.waitingInput = true;
+        e.wait(() => {
+          if (!this.waitingInput) return;
+          this.waitingInput = false;
+          if (this.running) setImmediate(() => this.slice());
+        });
+        return;
+      }
       this.running = false;
       this.listener.output('stderr', `trapdoor: internal error while running: ${(e as Error).stack ?? e}\n`);
       this.finish({ kind: 'oops', message: (e as Error).message });
@@ -389,49 +490,44 @@ export class Runtime {
     let budget = this.stepper ? STEP_SLICE : SLICE;
     while (this.running && budget > 0 && Date.now() - started < 30) {
       if (this.pauseRequested) return this.stop('pause');
-      if (this.watches.active && (this.runTo || !this.stepper)) {
-        // Data breakpoints: one instruction at a time, the watched bytes compared after each.
-        const r = this.machine.run(1);
-        budget--;
-        if (r.kind !== 'budget' && r.kind !== 'breakpoint') return this.finish(r);
-        if (this.checkWatches()) return;
-        if (this.runTo && this.pc() === this.runTo.address && this.runTo.until()) this.runTo = undefined;
-        if (this.checkDoor() || this.checkBreakpoint()) return;
-        continue;
-      }
       if (this.runTo || !this.stepper) {
         // Fast: the CPU runs until a breakpoint (a user one, or the step's target), for up to ~15 ms.
-        if (this.synced !== `${this.bpVersion}:${this.runTo?.address}:${this.cpu.idtrLimit}`) this.syncCpuBreakpoints();
+        if (this.synced !== this.syncKey()) this.syncCpuBreakpoints();
         const r = this.machine.run(SLICE);
+        if (r.kind === 'watch') {
+          // Data breakpoints are checked by the memory itself: the CPU stopped after the access.
+          if (this.checkWatches()) return;
+          continue;
+        }
         if (r.kind === 'breakpoint') {
           const pc = this.pc();
-          if (this.runTo && pc === this.runTo.address && this.runTo.until()) this.runTo = undefined;
+          if (this.reachedRunTo(pc)) this.runTo = undefined;
           if (this.checkDoor() || this.checkBreakpoint()) return;
           continue;
         }
-        if (r.kind !== 'budget') return this.finish(r);
+        if (r.kind === 'exited' || r.kind === 'oops') return this.finish(r);
         if (this.stepper || Date.now() - started >= 15) return; // yield: pause and other requests wait
         continue;
       }
       const d = this.stepper.decide(this.stepped);
       if (d === 'stop') return this.stop(this.stopReason);
       if (d !== 'step') {
-        this.runTo = { address: d.runTo, until: d.until };
+        this.runTo = { address: d.runTo, also: d.also, until: d.until };
         this.stepped++;
         // Run the call/syscall itself first, so the target is not hit before leaving.
       }
       const r = this.machine.run(1);
       this.stepped++;
       budget--;
-      if (r.kind !== 'budget' && r.kind !== 'breakpoint') return this.finish(r);
-      if (this.watches.active && this.checkWatches()) return;
-      if (this.runTo && this.pc() === this.runTo.address && this.runTo.until()) this.runTo = undefined;
+      if (r.kind === 'exited' || r.kind === 'oops') return this.finish(r);
+      if (r.kind === 'watch' && this.checkWatches()) return;
+      if (this.reachedRunTo(this.pc())) this.runTo = undefined;
       if (this.checkBreakpoint()) return;
     }
   }
 
   private checkWatches(): boolean {
-    const hit = this.watches.check(this.mem);
+    const hit = this.watches.take(this.mem, (a) => this.symbols.format(a));
     if (!hit) return false;
     this.stop('data breakpoint', hit.ids, hit.text);
     return true;
@@ -451,14 +547,17 @@ export class Runtime {
       this.listener.output('stderr', `trapdoor: ${r.message}\n`);
     }
     this.system.close();
+    this.timeline.dispose();
     this.listener.exited(code, description);
   }
 
   terminate(): void {
     this.running = false;
+    this.waitingInput = false;
     if (!this.ended) {
       this.ended = true;
       this.system.close();
+      this.timeline.dispose();
     }
   }
 }

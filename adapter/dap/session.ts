@@ -3,7 +3,7 @@
 
 import * as path from 'path';
 import {
-  Breakpoint, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
+  Breakpoint, BreakpointEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
 } from '@vscode/debugadapter';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { formatDiagnostic } from '../../emulator/asm/index';
@@ -15,11 +15,18 @@ import { ProgramError } from '../../emulator/linux';
 import { syscallJson } from '../../emulator/trace/json';
 import { BreakpointTable } from './breakpoints';
 import { EXCEPTION_FILTERS } from './exceptions';
-import { dataId, parseDataId } from './watches';
+import { WATCH_ACCESS_TYPES, WatchAccess, dataId, parseDataId } from './watches';
 import { LaunchOptions, Runtime, StopReason } from './runtime';
 import { Variables } from './variables';
+import { Reverse } from './reverse';
+import { BreakpointRecorder } from './restart';
+import { kernelErrorText } from './kernel-tree';
+import { TerminalIO } from './terminal';
 
-export interface TrapdoorLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchOptions {}
+export interface TrapdoorLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchOptions {
+  /** Where the guest's standard streams go: the Debug Console (default) or a terminal (runInTerminal). */
+  console?: 'internalConsole' | 'integratedTerminal' | 'externalTerminal';
+}
 
 const THREAD = 1;
 /** Breakpoints set before launch are answered unverified; this table only numbers them. */
@@ -28,12 +35,23 @@ const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
 
 export class TrapdoorSession extends LoggingDebugSession {
   private rt?: Runtime;
+  /** stepBack and reverseContinue for the runtime. */
+  private reverse?: Reverse;
   private vars?: Variables;
   private frames: Frame[] = [];
   /** Exception filters set before launch, applied when the runtime exists. */
   private pendingFilters: { filterId: string; condition?: string }[] = [];
   private configured!: Promise<void>;
   private configDone!: () => void;
+  /** The launch arguments of the running machine (a restart reuses them). */
+  private launchArgs?: TrapdoorLaunchArguments;
+  /** The breakpoint requests, replayed on restart. */
+  private readonly recorder = new BreakpointRecorder();
+  /** While replaying them: their responses, kept from the client. */
+  private replayed?: DebugProtocol.Response[];
+  private clientRunsInTerminal = false;
+  /** The terminal the guest's streams go to (launch `console`), kept across restarts. */
+  private terminal?: TerminalIO;
 
   constructor() {
     super();
@@ -42,7 +60,8 @@ export class TrapdoorSession extends LoggingDebugSession {
     this.configured = new Promise((resolve) => (this.configDone = resolve));
   }
 
-  protected initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientRunsInTerminal = args?.supportsRunInTerminalRequest === true;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -64,12 +83,45 @@ export class TrapdoorSession extends LoggingDebugSession {
       supportsExceptionInfoRequest: true,
       supportsDataBreakpoints: true,
       supportsDataBreakpointBytes: true,
+      supportsStepBack: true,
+      supportsRestartRequest: true,
     };
     this.sendResponse(response);
   }
 
   protected async launchRequest(response: DebugProtocol.LaunchResponse, args: TrapdoorLaunchArguments): Promise<void> {
     if (!args.program) return this.sendErrorResponse(response, 3001, 'launch: no "program" to debug');
+    try {
+      await this.openTerminal(args);
+    } catch (e) {
+      return this.sendErrorResponse(response, 3007, `launch: ${(e as Error).message}`.replace(/[{}]/g, ''));
+    }
+    const error = this.createRuntime(args);
+    if (error) return this.sendErrorResponse(response, error.code, error.text);
+    // Ready for breakpoints now that the program's line table and symbols are known.
+    this.sendEvent(new InitializedEvent());
+    await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
+    this.sendResponse(response);
+    this.rt!.start(args.stopOnEntry ?? false);
+  }
+
+  /** With `"console": "integratedTerminal"` (or external) and a client that can: a terminal for the guest. */
+  private async openTerminal(args: TrapdoorLaunchArguments): Promise<void> {
+    const kind = args.console === 'integratedTerminal' ? 'integrated' : args.console === 'externalTerminal' ? 'external' : undefined;
+    if (!kind) return;
+    if (!this.clientRunsInTerminal) {
+      this.sendEvent(new OutputEvent(`trapdoor: this client cannot run a terminal (runInTerminal): the program's input and output are here\n`, 'console'));
+      return;
+    }
+    if (this.terminal) return;
+    const cwd = args.cwd ?? path.dirname(path.resolve(args.program));
+    this.terminal = await TerminalIO.open((a, timeout, cb) => this.runInTerminalRequest(a, timeout, cb), {
+      kind, title: `Trapdoor: ${path.basename(args.program)}`, cwd, stdinFile: args.stdin ? path.resolve(cwd, args.stdin) : undefined,
+    });
+  }
+
+  /** A new machine for `args`, or the launch error to report. */
+  private createRuntime(args: TrapdoorLaunchArguments): { code: number; text: string } | undefined {
     try {
       this.rt = Runtime.create(args, {
         stopped: (reason, ids, description) => this.onStopped(reason, ids, description),
@@ -80,21 +132,78 @@ export class TrapdoorSession extends LoggingDebugSession {
           this.sendEvent(new ExitedEvent(code));
           this.sendEvent(new TerminatedEvent());
         },
-      });
+      }, args.console === 'integratedTerminal' || args.console === 'externalTerminal' ? this.terminal : undefined);
     } catch (e) {
+      // (Braces would be taken for the message's {variables}.)
       if (e instanceof ProgramError) {
         const text = e.diagnostics.length ? e.diagnostics.map(formatDiagnostic).join('\n') : e.message;
-        return this.sendErrorResponse(response, 3002, text.replace(/[{}]/g, ''));
+        return { code: 3002, text: text.replace(/[{}]/g, '') };
       }
-      return this.sendErrorResponse(response, 3003, `launch failed: ${(e as Error).message}`.replace(/[{}]/g, ''));
+      const k = kernelErrorText(e);
+      if (k !== undefined) return { code: 3005, text: k.replace(/[{}]/g, '') };
+      return { code: 3003, text: `launch failed: ${(e as Error).message}`.replace(/[{}]/g, '') };
     }
+    this.launchArgs = args;
+    this.frames = [];
     this.vars = new Variables(this.rt);
+    this.reverse = new Reverse(this.rt, () => this.pendingFilters, (text) => this.sendEvent(new OutputEvent(text, 'console')));
     if (this.pendingFilters.length) this.rt.exceptionsChanged(this.pendingFilters);
-    // Ready for breakpoints now that the program's line table and symbols are known.
-    this.sendEvent(new InitializedEvent());
-    await Promise.race([this.configured, new Promise((r) => setTimeout(r, 5000))]);
+    return undefined;
+  }
+
+  /** Relaunches with the client's (possibly updated) configuration, keeping the breakpoints. */
+  protected async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
+    const launch = (args?.arguments as TrapdoorLaunchArguments | undefined) ?? this.launchArgs;
+    if (!launch?.program) return this.sendErrorResponse(response, 3006, 'restart: nothing was launched');
+    this.rt?.terminate();
+    this.rt = undefined;
+    try {
+      await this.openTerminal(launch);
+    } catch (e) {
+      this.sendErrorResponse(response, 3007, `restart: ${(e as Error).message}`.replace(/[{}]/g, ''));
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    const error = this.createRuntime(launch);
+    if (error) {
+      this.sendErrorResponse(response, error.code, error.text);
+      this.sendEvent(new TerminatedEvent());
+      return;
+    }
+    this.replayBreakpoints();
     this.sendResponse(response);
-    this.rt.start(args.stopOnEntry ?? false);
+    this.rt!.start(launch.stopOnEntry ?? false);
+  }
+
+  /** Sets the recorded breakpoints again on the new machine, with the ids the client knows. */
+  private replayBreakpoints(): void {
+    for (const { request, ids } of this.recorder.entries()) {
+      this.rt!.breakpoints.reuseIds(ids);
+      this.replayed = [];
+      try {
+        this.dispatchRequest({ ...request, seq: 0 });
+      } finally {
+        const got = this.replayed;
+        this.replayed = undefined;
+        for (const r of got) {
+          for (const bp of (r.body as { breakpoints?: DebugProtocol.Breakpoint[] } | undefined)?.breakpoints ?? []) this.sendEvent(new BreakpointEvent('changed', bp));
+        }
+      }
+    }
+  }
+
+  protected dispatchRequest(request: DebugProtocol.Request): void {
+    if (!this.replayed) this.recorder.request(request);
+    super.dispatchRequest(request);
+  }
+
+  sendResponse(response: DebugProtocol.Response): void {
+    if (this.replayed) {
+      this.replayed.push(response);
+      return;
+    }
+    this.recorder.response(response);
+    super.sendResponse(response);
   }
 
   protected configurationDoneRequest(response: DebugProtocol.ConfigurationDoneResponse): void {
@@ -104,6 +213,7 @@ export class TrapdoorSession extends LoggingDebugSession {
 
   private onStopped(reason: StopReason, ids?: number[], description?: string): void {
     this.vars?.reset();
+    this.reverse?.stopped();
     const ev = new StoppedEvent(reason, THREAD) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (ids?.length) ev.body.hitBreakpointIds = ids;
@@ -230,28 +340,29 @@ export class TrapdoorSession extends LoggingDebugSession {
     }
     if (address === undefined) return none(`${args.name} is not a memory location`);
     address = BigInt.asUintN(64, address);
-    response.body = { dataId: dataId(address, size), description: `${size} bytes at ${hex(address)}`, accessTypes: ['write'], canPersist: false };
+    response.body = { dataId: dataId(address, size), description: `${size} bytes at ${hex(address)}`, accessTypes: WATCH_ACCESS_TYPES, canPersist: false };
     this.sendResponse(response);
   }
 
   protected setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
     const rt = this.rt;
     const out: DebugProtocol.Breakpoint[] = [];
-    const items: { id: number; address: bigint; size: number }[] = [];
+    const items: { id: number; address: bigint; size: number; access: WatchAccess }[] = [];
     for (const b of args.breakpoints) {
       const loc = parseDataId(b.dataId);
       const bp = (rt ?? dummy).breakpoints.create('instruction', [], b);
-      const ok = !!loc && !!rt && (b.accessType ?? 'write') === 'write';
+      const access = (b.accessType ?? 'write') as WatchAccess;
+      const ok = !!loc && !!rt && WATCH_ACCESS_TYPES.includes(access);
       const r: DebugProtocol.Breakpoint = new Breakpoint(ok);
       r.id = bp.id;
-      if (!ok) r.message = !rt ? 'not launched yet' : !loc ? 'not a memory location' : 'only writes can be watched';
+      if (!ok) r.message = !rt ? 'not launched yet' : !loc ? 'not a memory location' : `unknown access type ${access}`;
       else {
-        items.push({ id: bp.id, address: loc.address, size: loc.size });
+        items.push({ id: bp.id, address: loc.address, size: loc.size, access });
         r.instructionReference = hex(loc.address);
       }
       out.push(r);
     }
-    rt?.watches.set(rt.mem, items);
+    rt?.watches.set(rt.cpu.mem, rt.mem, items);
     response.body = { breakpoints: out };
     this.sendResponse(response);
   }
@@ -286,6 +397,18 @@ export class TrapdoorSession extends LoggingDebugSession {
     this.rt?.step('out', args.granularity === 'instruction');
   }
 
+  protected stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
+    if (!this.rt || this.rt.isRunning || this.rt.hasEnded) return this.sendErrorResponse(response, 3070, 'stepBack: the program is not stopped');
+    this.sendResponse(response);
+    setImmediate(() => this.reverse?.stepBack(args.granularity === 'instruction'));
+  }
+
+  protected reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
+    if (!this.rt || this.rt.isRunning || this.rt.hasEnded) return this.sendErrorResponse(response, 3071, 'reverseContinue: the program is not stopped');
+    this.sendResponse(response);
+    setImmediate(() => this.reverse?.reverseContinue());
+  }
+
   protected pauseRequest(response: DebugProtocol.PauseResponse): void {
     this.sendResponse(response);
     this.rt?.pause();
@@ -299,6 +422,8 @@ export class TrapdoorSession extends LoggingDebugSession {
 
   protected disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
     this.rt?.terminate();
+    this.terminal?.close();
+    this.terminal = undefined;
     this.sendResponse(response);
   }
 
@@ -348,6 +473,7 @@ export class TrapdoorSession extends LoggingDebugSession {
   protected setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
     try {
       response.body = { value: this.vars!.set(args.variablesReference, args.name, args.value) };
+      this.reverse?.registersEdited(); // an input to the run, made again when it is re-executed
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, 3010, (e as Error).message);

@@ -22,6 +22,8 @@ export type StopReason =
   | { kind: 'hlt' }
   | { kind: 'vmcall' }
   | { kind: 'breakpoint'; address: number }
+  /** An access touched a watched range (AddressSpace.setWatches): after the instruction, as a #DB trap. */
+  | { kind: 'watch' }
   | { kind: 'exception'; vector: number; errorCode?: number; cr2?: number }
   | { kind: 'triple-fault' };
 
@@ -29,6 +31,9 @@ const MAX_BLOCK = 64;
 const BUDGET: StopReason = { kind: 'budget' };
 const HLT: StopReason = { kind: 'hlt' };
 const VMCALL: StopReason = { kind: 'vmcall' };
+const WATCH: StopReason = { kind: 'watch' };
+/** `stop` value of a watch hit (the other values: state.ts). */
+const STOP_WATCH = 4;
 
 interface Block {
   addr: number;
@@ -36,6 +41,8 @@ interface Block {
   end: number;
   /** A breakpoint is set at `addr` (run() stops before entering, and the JIT's in-place loop is not used). */
   bp: boolean;
+  /** Decoded as 32-bit code (compatibility mode): the same bytes mean something else in 64-bit mode. */
+  m32: boolean;
   n: number;
   execs: Exec[];
   addrs: number[];
@@ -77,8 +84,10 @@ export class Cpu extends CpuState {
   lastInternalError: unknown = null;
   /** Executions of a block through the closures before it is compiled to JS (0: at once, Infinity: never). */
   jitThreshold = 16;
-  private readonly blocks = new Map<number, Block>();
-  private readonly pageBlocks = new Map<number, Block[]>();
+  private blocks = new Map<number, Block>();
+  private pageBlocks = new Map<number, Block[]>();
+  /** Each address space's decoded blocks, kept while another process runs (a context switch is cheap). */
+  private readonly caches = new Map<AddressSpace, { blocks: Map<number, Block>; pageBlocks: Map<number, Block[]> }>();
 
   constructor(mem: AddressSpace) {
     super(mem);
@@ -89,6 +98,8 @@ export class Cpu extends CpuState {
   /** Re-splits the cached blocks a breakpoint change concerns: those holding `a` past their start
    * (added), those that ended at `a` because of it (removed), and flags the block starting at `a`. */
   private breakpointChanged(a: number, added: boolean): void {
+    // Other address spaces' blocks are decoded again when they next run.
+    this.caches.clear();
     const at = this.blocks.get(a);
     if (at) at.bp = added;
     const hit: Block[] = [];
@@ -113,10 +124,36 @@ export class Cpu extends CpuState {
 
   /** Switches to another address space (a context switch): the block cache is per address space. */
   attach(mem: AddressSpace): void {
-    if (this.mem !== mem) this.flushCode();
+    if (this.mem !== mem) {
+      this.caches.set(this.mem, { blocks: this.blocks, pageBlocks: this.pageBlocks });
+      const c = this.caches.get(mem);
+      if (c) {
+        this.blocks = c.blocks;
+        this.pageBlocks = c.pageBlocks;
+      } else {
+        // A new address space (fork, execve) shares the kernel, so it starts with the kernel's
+        // decoded blocks (negative addresses) instead of decoding every kernel path again.
+        const blocks = new Map<number, Block>(), pageBlocks = new Map<number, Block[]>();
+        for (const [a, b] of this.blocks) if (a < 0) blocks.set(a, b);
+        for (const [pn, l] of this.pageBlocks) if (pn < 0) pageBlocks.set(pn, l.slice());
+        this.blocks = blocks;
+        this.pageBlocks = pageBlocks;
+      }
+      this.caches.delete(mem);
+    }
     this.mem = mem;
-    mem.onCodeWrite = (pn) => this.invalidatePage(pn);
+    // Code is written in a space that is not running only by the kernel's services (execve): then
+    // that space's cache is simply dropped.
+    mem.onCodeWrite = (pn) => { if (this.mem === mem) this.invalidatePage(pn); else this.caches.delete(mem); };
+    mem.onWatch = () => { if (this.stop === 0) this.stop = STOP_WATCH; };
+    // Compiled blocks check for a stop after each memory access only while something is watched.
+    mem.onWatchingChanged = () => { if (this.mem === mem) this.flushCode(); else this.caches.delete(mem); };
     mem.user = (this.cs & 3) === 3;
+  }
+
+  /** Forgets an address space that is gone (its process exited or exec'd). */
+  release(mem: AddressSpace): void {
+    this.caches.delete(mem);
   }
 
   flushCode(): void {
@@ -149,14 +186,18 @@ export class Cpu extends CpuState {
     const off = rip & 4095;
     const want = 4096 - off + 15;
     const bytes = this.mem.fetch(rip, want);
-    const descs = decodeBlock(bytes, rip, 64, 4096 - off, MAX_BLOCK);
+    const m32 = this.code32;
+    // One block per address: one decoded for the other mode goes (the cache is keyed by address).
+    const old = this.blocks.get(rip);
+    if (old !== undefined) this.invalidateBlock(old);
+    const descs = decodeBlock(bytes, rip, m32 ? 32 : 64, 4096 - off, MAX_BLOCK);
     if (this.breakpoints.size > 0) {
       // End the block right before a breakpoint, so run() checks it at a block start.
       const k = descs.findIndex((d, i) => i > 0 && this.breakpoints.has(d.addr));
       if (k > 0) descs.length = k;
     }
     const b: Block = {
-      addr: rip, end: descs[descs.length - 1].next, bp: this.breakpoints.has(rip), n: descs.length, execs: [], addrs: [], nexts: [], costs: [], pages: [], valid: true,
+      addr: rip, end: descs[descs.length - 1].next, bp: this.breakpoints.has(rip), m32, n: descs.length, execs: [], addrs: [], nexts: [], costs: [], pages: [], valid: true,
       descs, hits: 0, fn: null, link0: null, link1: null,
     };
     for (const d of descs) {
@@ -194,20 +235,32 @@ export class Cpu extends CpuState {
 
   step(): StopReason { return this.run(1); }
 
+  /** An external interrupt (the local APIC timer): taken now, between two instructions, through the IDT. */
+  interrupt(vector: number): void {
+    const at = this.rip;
+    try { deliver(this, vector, undefined, false); } catch (e) { this.fault(e, at); }
+  }
+
   /** The block at `rip`, found through the links of the block that ran before it when possible. */
   private lookup(prev: Block | null, rip: number): Block | undefined {
-    if (prev !== null) {
+    const m32 = this.code32;
+    // Links never cross the user/kernel boundary: kernel blocks are shared by every address
+    // space, and the user block a kernel block returned to last may belong to another process.
+    if (prev !== null && (prev.addr < 0) === (rip < 0)) {
       const a = prev.link0;
-      if (a !== null && a.addr === rip && a.valid) return a;
+      if (a !== null && a.addr === rip && a.valid && a.m32 === m32) return a;
       const b = prev.link1;
-      if (b !== null && b.addr === rip && b.valid) return b;
+      if (b !== null && b.addr === rip && b.valid && b.m32 === m32) return b;
     }
     const b = this.blocks.get(rip);
-    if (b !== undefined && prev !== null) { prev.link1 = prev.link0; prev.link0 = b; }
+    if (b === undefined || b.m32 !== m32) return undefined;
+    if (prev !== null && (prev.addr < 0) === (rip < 0)) { prev.link1 = prev.link0; prev.link0 = b; }
     return b;
   }
 
   run(budget: number): StopReason {
+    // Hits the caller did not take (it did not ask for watches) are not this run's.
+    if (this.mem.watchHits.length !== 0) this.mem.watchHits = [];
     let done = 0;
     let first = true;
     let prev: Block | null = null;
@@ -218,6 +271,7 @@ export class Cpu extends CpuState {
         try { b = this.compile(this.rip); } catch (e) {
           const r = this.fault(e, this.rip);
           if (r) return r;
+          if (this.mem.watchHits.length !== 0) { this.stop = 0; return WATCH; } // the exception frame went to a watched stack
           continue;
         }
       }
@@ -230,7 +284,7 @@ export class Cpu extends CpuState {
         // The JIT's in-place loop would pass the breakpoint: run this block through the closures.
       } else if (b.fn === null && b.descs !== null && n <= left && ++b.hits > this.jitThreshold) {
         // A generator bug leaves the block on the closures (and is kept for diagnosis).
-        try { b.fn = compileBlock(b, b.descs, execs, b.costs); } catch (e) { this.lastInternalError = e; }
+        try { b.fn = compileBlock(b, b.descs, execs, b.costs, this.mem.watching); } catch (e) { this.lastInternalError = e; }
         b.descs = null;
       }
       if (b.fn !== null && n <= left && !b.bp) {
@@ -239,6 +293,7 @@ export class Cpu extends CpuState {
           this.instructions += this.jitDone; done += this.jitDone;
           const r = this.fault(e, b.addrs[this.jitIdx]);
           if (r) return r;
+          if (this.mem.watchHits.length !== 0) { this.stop = 0; return WATCH; } // the exception frame went to a watched stack
           continue;
         }
         this.instructions += k; done += k;
@@ -248,6 +303,7 @@ export class Cpu extends CpuState {
           this.stop = 0;
           if (s === 1) return HLT;
           if (s === 2) return VMCALL;
+          if (this.mem.watchHits.length !== 0) return WATCH;
         }
         continue;
       }
@@ -264,6 +320,7 @@ export class Cpu extends CpuState {
         this.instructions += i; done += i;
         const r = this.fault(e, b.addrs[i]);
         if (r) return r;
+        if (this.mem.watchHits.length !== 0) { this.stop = 0; return WATCH; }
         continue;
       }
       this.instructions += i; done += i;
@@ -273,6 +330,8 @@ export class Cpu extends CpuState {
         this.stop = 0;
         if (s === 1) return HLT;
         if (s === 2) return VMCALL;
+        // A mode change (3) may have overwritten the watch's 4: the hits say it.
+        if (this.mem.watchHits.length !== 0) return WATCH;
       }
     }
     return BUDGET;
@@ -281,6 +340,9 @@ export class Cpu extends CpuState {
   /** Handles a fault raised at `at`: delivers it through the IDT, or returns the stop reason. */
   private fault(e: unknown, at: number): StopReason | null {
     this.stop = 0;
+    // The faulting instruction did not complete: its accesses are not reported (x86 reports a data
+    // breakpoint only for an instruction that retires; it is re-executed after the handler).
+    if (this.mem.watchHits.length !== 0) this.mem.watchHits = [];
     let f: GuestFault;
     if (e instanceof GuestFault) f = e;
     else { this.lastInternalError = e; f = new GuestFault(VEC_UD); }

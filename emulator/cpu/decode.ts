@@ -21,6 +21,8 @@ export interface Opnd {
   lo: number; hi: number; num: number;
   /** Memory: base/index GPR (-1 none), scale, displacement (RIP-relative already resolved), segment. */
   base: number; index: number; scale: number; disp: number; seg: number; a32: boolean;
+  /** The linear address (with the FS/GS base) wraps at 4 GiB: compatibility mode. */
+  lin32: boolean;
 }
 
 export interface Desc {
@@ -40,12 +42,16 @@ export interface Desc {
   invalid: boolean;
   /** Operand size of string instructions and others with implicit operands. */
   memSize: number;
+  /** The code segment's default: 64 (long mode) or 32 (compatibility mode: stack and addresses are 32-bit). */
+  bits: 64 | 32;
+  /** Address size in bytes of the implicit registers: rSI/rDI/rCX of string instructions, rCX of loop/jrcxz. */
+  asz: number;
 }
 
 const ENDS_BLOCK = new Set<number>([
   Mnemonic.Syscall, Mnemonic.Sysret, Mnemonic.Sysretq, Mnemonic.Iret, Mnemonic.Iretd, Mnemonic.Iretq, Mnemonic.Wrmsr,
   Mnemonic.Swapgs, Mnemonic.Int, Mnemonic.Int3, Mnemonic.Into, Mnemonic.Int1, Mnemonic.Hlt, Mnemonic.Vmcall, Mnemonic.Vmmcall,
-  Mnemonic.Lidt, Mnemonic.Lgdt, Mnemonic.Ltr, Mnemonic.Sti, Mnemonic.Cli, Mnemonic.Popf, Mnemonic.Popfq, Mnemonic.Ud2,
+  Mnemonic.Lidt, Mnemonic.Lgdt, Mnemonic.Ltr, Mnemonic.Sti, Mnemonic.Cli, Mnemonic.Popf, Mnemonic.Popfd, Mnemonic.Popfq, Mnemonic.Ud2,
   Mnemonic.Sysenter, Mnemonic.Sysexit, Mnemonic.Sysexitq, Mnemonic.Invlpg, Mnemonic.Mov, Mnemonic.Rdmsr,
 ]);
 
@@ -69,8 +75,11 @@ function gpr(reg: number, o: Opnd): void {
   else { o.r = reg - Register.RAX; o.size = 8; }
 }
 
-function operand(ins: Instruction, i: number, next: number): Opnd {
-  const o: Opnd = { k: K_NONE, size: 0, r: 0, h8: false, lo: 0, hi: 0, num: 0, base: -1, index: -1, scale: 1, disp: 0, seg: 0, a32: false };
+/** Set by operand() when a memory operand uses 16-bit addressing. */
+let addr16 = false;
+
+function operand(ins: Instruction, i: number, next: number, bits: 64 | 32): Opnd {
+  const o: Opnd = { k: K_NONE, size: 0, r: 0, h8: false, lo: 0, hi: 0, num: 0, base: -1, index: -1, scale: 1, disp: 0, seg: 0, a32: false, lin32: false };
   const kind = ins.opKind(i);
   switch (kind) {
     case OpKind.Register: {
@@ -107,8 +116,12 @@ function operand(ins: Instruction, i: number, next: number): Opnd {
         const t: Opnd = { ...o };
         if (b !== Register.None) { gpr(b, t); o.base = t.r; o.a32 = t.size === 4; }
         if (x !== Register.None) { gpr(x, t); o.index = t.r; o.a32 = t.size === 4; }
+        // 16-bit addressing (0x67 in compatibility mode) is not implemented: decodeBlock makes it #UD.
+        if ((b !== Register.None || x !== Register.None) && t.size === 2) addr16 = true;
         o.scale = ins.memoryIndexScale;
         o.disp = Number(BigInt.asIntN(64, ins.memoryDisplacement));
+        // In compatibility mode every address is 32 bits wide, an absolute one (no base, no index) too.
+        if (bits === 32) { o.a32 = true; o.lin32 = true; }
         if (o.a32) o.disp = o.disp | 0;
       }
       void next;
@@ -118,13 +131,32 @@ function operand(ins: Instruction, i: number, next: number): Opnd {
       o.k = K_STR; // string operands: implicit [rsi]/[rdi]
       o.size = MemorySizeExt.size(ins.memorySize);
       o.seg = ins.memorySegment === Register.FS ? SEG_FS : ins.memorySegment === Register.GS ? SEG_GS : 0;
+      o.lin32 = bits === 32;
   }
   return o;
+}
+
+/** The address size of string operands (rSI/rDI) and of loop/jrcxz (rCX), from iced's operand kinds and codes. */
+function addressSize(ins: Instruction, n: number, bits: 64 | 32): number {
+  for (let i = 0; i < n; i++) {
+    switch (ins.opKind(i)) {
+      case OpKind.MemorySegSI: case OpKind.MemoryESDI: case OpKind.MemorySegDI: return 2;
+      case OpKind.MemorySegESI: case OpKind.MemoryESEDI: case OpKind.MemorySegEDI: return 4;
+      case OpKind.MemorySegRSI: case OpKind.MemoryESRDI: case OpKind.MemorySegRDI: return 8;
+    }
+  }
+  const c = ins.code;
+  if (c >= Code.Loopne_rel8_16_CX && c <= Code.Jrcxz_rel8_64) {
+    const name = Code[c] as string;
+    return /_CX$|^Jcxz/.test(name) ? 2 : /_ECX$|^Jecxz/.test(name) ? 4 : 8;
+  }
+  return bits / 8;
 }
 
 /** Decodes up to `max` instructions from `bytes` (which start at `addr`), stopping after a block end,
  *  an invalid instruction, or when the next instruction would start at or beyond `limit` bytes. */
 export function decodeBlock(bytes: Uint8Array, addr: number, bitness: 64 | 32, limit: number, max: number): Desc[] {
+  const bits = bitness;
   const dec = new Decoder(bitness, bytes, DecoderOptions.None);
   const ins = new Instruction();
   const out: Desc[] = [];
@@ -138,13 +170,16 @@ export function decodeBlock(bytes: Uint8Array, addr: number, bitness: 64 | 32, l
       const next = addr + pos + len;
       const d: Desc = {
         addr: addr + pos, next, len, mnem: ins.mnemonic, code: ins.code, ops: [], rep: false, repne: false, lock: false,
-        cc: -1, ends: true, invalid, memSize: 0,
+        cc: -1, ends: true, invalid, memSize: 0, bits, asz: bitness / 8,
       };
       out.push(d);
       pos += len;
       if (invalid) break;
       const n = ins.opCount;
-      for (let i = 0; i < n; i++) d.ops.push(operand(ins, i, next));
+      addr16 = false;
+      for (let i = 0; i < n; i++) d.ops.push(operand(ins, i, next, bits));
+      d.asz = addressSize(ins, n, bits);
+      if (addr16 || d.asz === 2 && d.ops.some((o) => o.k === K_STR)) { d.invalid = true; break; }
       d.rep = ins.hasRepPrefix || ins.hasRepePrefix;
       d.repne = ins.hasRepnePrefix;
       d.lock = ins.hasLockPrefix;

@@ -3,11 +3,12 @@
 // selector on a privilege change as in long mode), the TSS base is a register (tssBase) set directly,
 // no #NP/#TS/#SS distinctions (all reported as #GP), no nested-task or v8086 handling.
 
-import { CpuState, RSP } from './state';
+import { CpuState, RSP, isCode32 } from './state';
 import { TF, NT, RF, IF } from './flags';
 import { GuestFault, VEC_GP } from '../memory/fault';
 
-export function setMode(c: CpuState): void { c.mem.user = (c.cs & 3) === 3; }
+/** After CS changed: the privilege level memory accesses are checked with, and the code's bitness. */
+export function setMode(c: CpuState): void { c.mem.user = (c.cs & 3) === 3; c.code32 = isCode32(c.cs); }
 
 function readSup64(c: CpuState, a: number): number {
   const m = c.mem, u = m.user;

@@ -6,6 +6,7 @@ import { Gen } from './jit';
 
 /** Emits `let lo[,hi]` holding `size` bytes read at the address in local `a` (as the getters read). */
 export function emitLoad(g: Gen, size: number, a: string, lo: string, hi: string): void {
+  g.touched = true;
   const o = g.v('mo'), pn = g.v('mp'), t = g.v('mt');
   if (size === 2) { g.emit(`const ${lo}=M.read16(${a});`); return; }
   g.emit(`const ${o}=${a}&4095,${pn}=(${a}-${o})/4096,${t}=${pn}&255;`);
@@ -20,6 +21,7 @@ export function emitLoad(g: Gen, size: number, a: string, lo: string, hi: string
 
 /** Emits a store of `size` bytes (lo masked by the caller's conventions as the putters do). */
 export function emitStore(g: Gen, size: number, addr: string, lo: string, hi: string): void {
+  g.touched = true;
   const a = g.v('wa'), o = g.v('wo'), pn = g.v('wp'), t = g.v('wt');
   if (size === 2) { g.emit(`M.write16(${addr},(${lo})&65535);`); return; }
   g.emit(`const ${a}=${addr},${o}=${a}&4095,${pn}=(${a}-${o})/4096,${t}=${pn}&255;`);

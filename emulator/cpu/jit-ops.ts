@@ -27,8 +27,8 @@ function ea(g: Gen, o: Opnd): string {
     if (d !== 0 || parts.length === 0) parts.push(`${d}`);
     e = `(${parts.join('+')})`;
   }
-  if (o.seg === SEG_FS) e = `(${e}+c.fsBase)`;
-  else if (o.seg === SEG_GS) e = `(${e}+c.gsBase)`;
+  if (o.seg === SEG_FS) e = o.lin32 ? `((${e}+c.fsBase)>>>0)` : `(${e}+c.fsBase)`;
+  else if (o.seg === SEG_GS) e = o.lin32 ? `((${e}+c.gsBase)>>>0)` : `(${e}+c.gsBase)`;
   return e;
 }
 
@@ -180,6 +180,12 @@ defGen(Mnemonic.Lea, (g, d) => {
   const [o0, o1] = d.ops;
   if (o0.k !== K_REG || o1.k !== K_MEM) return false;
   const lo = g.v('lo'), hi = g.v('hi');
+  if (o1.a32) {
+    // A 32-bit address (compatibility mode, or 0x67) is computed modulo 2^32 and zero-extended.
+    const parts = [o1.base >= 0 ? g.rl(o1.base) : '', o1.index >= 0 ? `${g.rl(o1.index)}*${o1.scale}` : '', `${o1.disp | 0}`].filter((p) => p !== '');
+    write(g, o0, o0.size, `((${parts.join('+')})|0)`, '0', false);
+    return true;
+  }
   if (o1.base < 0 && o1.index < 0) {
     const v = o1.disp;
     write(g, o0, o0.size, `${v | 0}`, `${Math.floor(v / 4294967296) | 0}`, false);
@@ -243,6 +249,22 @@ function pop(g: Gen, lo: string, hi: string, extra = 0): void {
   if (extra) g.emit(`{const t=${h}*${TWO32}+(${l}>>>0)+${extra};${l}=t|0;${h}=Math.floor(t/${TWO32})|0;}`);
 }
 
+/** Compatibility mode: pushes 32 bits on ESP (push32 of control.ts: the store first, then ESP, zero-extended). */
+function push32(g: Gen, lo: string): void {
+  const sp = g.v('sp');
+  g.emit(`const ${sp}=(${g.rl(4)}-4)>>>0;`);
+  emitStore(g, 4, sp, lo, '0');
+  g.emit(`${g.wl(4)}=${sp}|0;${g.wh(4)}=0;`);
+  g.wrote = true;
+}
+/** Compatibility mode: pops 32 bits into local lo (pop32), adding `extra` bytes to ESP (ret imm16). */
+function pop32(g: Gen, lo: string, extra = 0): void {
+  const sp = g.v('sp');
+  g.emit(`const ${sp}=${g.rl(4)}>>>0;`);
+  emitLoad(g, 4, sp, lo, '');
+  g.emit(`${g.wl(4)}=(${sp}+${4 + extra})|0;${g.wh(4)}=0;`);
+}
+
 const JCC = [Mnemonic.Jo, Mnemonic.Jno, Mnemonic.Jb, Mnemonic.Jae, Mnemonic.Je, Mnemonic.Jne, Mnemonic.Jbe, Mnemonic.Ja,
   Mnemonic.Js, Mnemonic.Jns, Mnemonic.Jp, Mnemonic.Jnp, Mnemonic.Jl, Mnemonic.Jge, Mnemonic.Jle, Mnemonic.Jg];
 defGen(JCC, (g, d) => {
@@ -251,10 +273,19 @@ defGen(JCC, (g, d) => {
   return true;
 });
 
+// In compatibility mode (d.bits 32) the stack and indirect targets are 32-bit (control.ts).
 defGen(Mnemonic.Jmp, (g, d) => {
   const o = d.ops[0];
   if (!g.last) return false;
   if (o.k === K_BRANCH) { g.exitTo(o.num); return true; }
+  if (d.bits === 32) {
+    if ((o.k !== K_REG && o.k !== K_MEM) || o.size !== 4) return false;
+    const t = g.v('t');
+    if (o.k === K_MEM) g.faultable();
+    read(g, o, 4, t, '');
+    g.exitTo(`(${t}>>>0)`);
+    return true;
+  }
   if (o.k !== K_REG && o.k !== K_MEM) return false;
   const t = g.v('t'), th = g.v('th');
   if (o.k === K_MEM) g.faultable();
@@ -266,6 +297,16 @@ defGen(Mnemonic.Jmp, (g, d) => {
 defGen(Mnemonic.Call, (g, d) => {
   const o = d.ops[0], r = d.next, rl = r | 0, rh = Math.floor(r / 4294967296) | 0;
   if (!g.last || (o.k !== K_BRANCH && o.k !== K_REG && o.k !== K_MEM)) return false;
+  if (d.bits === 32) {
+    if (o.k !== K_BRANCH && o.size !== 4) return false;
+    g.faultable();
+    if (o.k === K_BRANCH) { push32(g, `${rl}`); g.exitTo(o.num); return true; }
+    const t = g.v('t');
+    read(g, o, 4, t, '');
+    push32(g, `${rl}`);
+    g.exitTo(`(${t}>>>0)`);
+    return true;
+  }
   g.faultable();
   if (o.k === K_BRANCH) { push(g, `${rl}`, `${rh}`); g.exitTo(o.num); return true; }
   const t = g.v('t'), th = g.v('th');
@@ -280,6 +321,7 @@ defGen(Mnemonic.Ret, (g, d) => {
   const n = d.ops.length > 0 ? d.ops[0].lo & 0xffff : 0;
   const t = g.v('t'), th = g.v('th');
   g.faultable();
+  if (d.bits === 32) { pop32(g, t, n); g.exitTo(`(${t}>>>0)`); return true; }
   pop(g, t, th, n);
   g.exitTo(`(${th}*${TWO32}+(${t}>>>0))`);
   return true;
@@ -289,6 +331,7 @@ defGen(Mnemonic.Push, (g, d) => {
   const o = d.ops[0];
   if (o.size === 2 || (o.k !== K_REG && o.k !== K_IMM)) return false;
   g.faultable();
+  if (d.bits === 32) { push32(g, o.k === K_REG ? g.rl(o.r) : `${o.lo}`); return true; }
   if (o.k === K_REG) {
     const v = g.v('v'), vh = g.v('vh');
     g.emit(`const ${v}=${g.rl(o.r)},${vh}=${g.rh(o.r)};`);
@@ -299,9 +342,10 @@ defGen(Mnemonic.Push, (g, d) => {
 
 defGen(Mnemonic.Pop, (g, d) => {
   const o = d.ops[0];
-  if (o.k !== K_REG || o.size !== 8) return false;
+  if (o.k !== K_REG || o.size !== (d.bits === 32 ? 4 : 8)) return false;
   const v = g.v('v'), vh = g.v('vh');
   g.faultable();
+  if (d.bits === 32) { pop32(g, v); g.emit(`${g.wl(o.r)}=${v};${g.wh(o.r)}=0;`); return true; }
   pop(g, v, vh);
   g.emit(`${g.wl(o.r)}=${v};${g.wh(o.r)}=${vh};`);
   return true;

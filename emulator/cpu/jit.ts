@@ -8,7 +8,9 @@
 //   with c.jitDone = instructions completed and c.jitIdx = k (the fault's address is the block's addrs[k]);
 // - c.cycles grows by the costs of the completed instructions; c.rip is exact at every exit;
 // - a closure that stops the run (c.stop), redirects RIP (rep restart) or invalidates the block
-//   (self-modifying code) ends the block right after it, as does an inlined store that invalidates it.
+//   (self-modifying code) ends the block right after it, as does an inlined store that invalidates it;
+// - while memory is watched (AddressSpace.setWatches), an inlined access that hit a watch (c.stop set)
+//   ends the block right after its instruction; without watches no such check is emitted.
 
 import { Desc, K_MEM } from './decode';
 import { Exec } from './operands';
@@ -39,13 +41,15 @@ export class Gen {
   i = 0;
   /** Set by a generator that stored to memory (a self-modifying-code check follows unless last). */
   wrote = false;
+  /** Set by emitLoad/emitStore: this instruction accesses memory inline. */
+  touched = false;
   /** GPRs the block reads or writes (loaded into locals on entry), and those it writes. */
   readonly used = new Set<number>();
   readonly written = new Set<number>();
   /** A jump back to the block's start must commit the flags (they may be read before being set). */
   private readonly loopFlagsLive: boolean;
 
-  constructor(readonly descs: Desc[], readonly cum: number[], readonly start: number) {
+  constructor(readonly descs: Desc[], readonly cum: number[], readonly start: number, readonly watch = false) {
     this.loopFlagsLive = flagsReadFirst(descs);
   }
 
@@ -88,7 +92,7 @@ export class Gen {
     const n = this.i + 1;
     if (target === this.start && n === this.descs.length) {
       // A jump back to the block's start: run again in place while the budget allows.
-      this.emit(`done+=${n};cy+=${this.cum[n]};if(done+${n}<=left){${this.loopFlagsLive ? this.commitText() : ''}continue;}`);
+      this.emit(`done+=${n};cy+=${this.cum[n]};if(done+${n}<=left${this.watch ? '&&c.stop===0' : ''}){${this.loopFlagsLive ? this.commitText() : ''}continue;}`);
       this.emit(`c.rip=${target};${this.commitText()}${WB}c.cycles+=cy;return done;`);
       return;
     }
@@ -115,6 +119,12 @@ export class Gen {
     else this.emit(`if(c.stop!==0||!B.valid||c.rip!==${this.next}){c.cycles+=cy+${this.cum[n]};return done+${n};}${RL}`);
   }
 
+  /** After an inlined access while memory is watched: a hit (c.stop) ends the block after this instruction. */
+  watchCheck(): void {
+    const n = this.i + 1;
+    this.emit(`if(c.stop!==0){c.rip=${this.next};${this.commitText()}${WB}c.cycles+=cy+${this.cum[n]};return done+${n};}`);
+  }
+
   /** After an inlined store: a write into this block's own code ends it. */
   smcCheck(): void {
     const n = this.i + 1;
@@ -136,18 +146,19 @@ function flagsReadFirst(descs: Desc[]): boolean {
 export const FULL_WRITERS = new Set<number>();
 
 /** Compiles a block (throws if the generated source does not compile: a bug in a generator). */
-export function compileBlock(b: JitBlock, descs: Desc[], execs: Exec[], costs: number[]): BlockFn {
+export function compileBlock(b: JitBlock, descs: Desc[], execs: Exec[], costs: number[], watch = false): BlockFn {
   const cum = [0];
   for (const x of costs) cum.push(cum[cum.length - 1] + x);
-  const g = new Gen(descs, cum, b.addr);
+  const g = new Gen(descs, cum, b.addr, watch);
   for (let i = 0; i < descs.length; i++) {
-    g.i = i; g.wrote = false;
+    g.i = i; g.wrote = false; g.touched = false;
     const d = descs[i];
     const f = d.invalid ? undefined : opGens[d.mnem];
     const mark = g.out.length, pend = g.pending, comm = g.committed;
     const ok = f !== undefined && f(g, d);
     if (!ok) { g.out.length = mark; g.pending = pend; g.committed = comm; g.closure(); continue; }
     if (g.wrote && !g.last) g.smcCheck();
+    if (watch && g.touched && !g.last) g.watchCheck();
     if (i === descs.length - 1 && !d.ends) g.exitTo(d.next);
   }
   const used = [...g.used].sort((x, y) => x - y), written = [...g.written].sort((x, y) => x - y);

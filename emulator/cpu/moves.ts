@@ -40,7 +40,9 @@ def(Mnemonic.Lea, (d) => {
   const b = o1.base, x = o1.index, sc = o1.scale;
   const dlo = o1.disp | 0, dhi = Math.floor(o1.disp / 4294967296) | 0;
   const p = makePut(o0);
-  if (o1.base < 0 && o1.index < 0) { const v = o1.disp; return (c) => p(c, v | 0, Math.floor(v / 4294967296) | 0); }
+  if (o1.base < 0 && o1.index < 0) { const v = o1.a32 ? o1.disp >>> 0 : o1.disp; return (c) => p(c, v | 0, Math.floor(v / 4294967296) | 0); }
+  // A 32-bit address (compatibility mode, or 0x67) is computed modulo 2^32 and zero-extended.
+  if (o1.a32) return (c) => p(c, (b >= 0 ? c.lo[b] : 0) + (x >= 0 ? c.lo[x] * sc : 0) + dlo | 0, 0);
   // Exact 64-bit arithmetic in halves: lea is used for plain arithmetic, not only addresses.
   return (c) => {
     let lo = dlo >>> 0, hi = dhi;

@@ -25,8 +25,9 @@ export function makeEa(o: Opnd): Ea {
   else if (b >= 0) f = d === 0 ? (c) => c.hi[b] * TWO32 + (c.lo[b] >>> 0) : (c) => c.hi[b] * TWO32 + (c.lo[b] >>> 0) + d;
   else if (x >= 0) f = (c) => (c.hi[x] * TWO32 + (c.lo[x] >>> 0)) * s + d;
   else f = () => d;
-  if (o.seg === SEG_FS) { const g = f; return (c) => g(c) + c.fsBase; }
-  if (o.seg === SEG_GS) { const g = f; return (c) => g(c) + c.gsBase; }
+  // In compatibility mode the linear address (offset + segment base) wraps at 4 GiB too.
+  if (o.seg === SEG_FS) { const g = f; return o.lin32 ? (c) => (g(c) + c.fsBase) >>> 0 : (c) => g(c) + c.fsBase; }
+  if (o.seg === SEG_GS) { const g = f; return o.lin32 ? (c) => (g(c) + c.gsBase) >>> 0 : (c) => g(c) + c.gsBase; }
   return f;
 }
 

@@ -14,6 +14,16 @@ export const MSR_SYSCALL_MASK = 0xc0000084, MSR_FS_BASE = 0xc0000100, MSR_GS_BAS
 export const MSR_KERNEL_GS_BASE = 0xc0000102, MSR_TSC_AUX = 0xc0000103;
 export const MSR_SYSENTER_CS = 0x174, MSR_SYSENTER_ESP = 0x175, MSR_SYSENTER_EIP = 0x176, MSR_TSC = 0x10;
 
+/**
+ * Whether a code segment selector is a 32-bit one (compatibility mode). The GDT is not parsed: the
+ * CPU knows Linux's layout (arch/x86/include/asm/segment.h), where __KERNEL32_CS (0x08) and
+ * __USER32_CS (0x23) are the descriptors with L = 0, D = 1 and every other code segment is 64-bit.
+ */
+export function isCode32(cs: number): boolean {
+  const s = cs & 0xfffc;
+  return s === 0x20 || s === 0x08;
+}
+
 export class CpuState extends LazyFlags {
   readonly lo = new Int32Array(16);
   readonly hi = new Int32Array(16);
@@ -48,6 +58,8 @@ export class CpuState extends LazyFlags {
 
   // Segments: selectors; only FS/GS have bases in long mode.
   cs = 0x10; ss = 0x18; ds = 0; es = 0; fs = 0; gs = 0;
+  /** CS is a 32-bit code segment: compatibility mode (32-bit operands, addresses and stack). Kept by setMode(). */
+  code32 = false;
   fsBase = 0; gsBase = 0; kernelGsBase = 0;
 
   cr0 = 0x80050033; cr2 = 0; cr3 = 0; cr4 = 0x6a0;
@@ -120,7 +132,7 @@ export class CpuState extends LazyFlags {
     switch (n) {
       case 'rip': this.rip = num; return;
       case 'rflags': case 'eflags': this.setRflags(Number(v & 0xffffffffn)); return;
-      case 'cs': this.cs = num & 0xffff; this.mem.user = (this.cs & 3) === 3; return;
+      case 'cs': this.cs = num & 0xffff; this.mem.user = (this.cs & 3) === 3; this.code32 = isCode32(this.cs); return;
       case 'ss': this.ss = num & 0xffff; return;
       case 'ds': this.ds = num & 0xffff; return;
       case 'es': this.es = num & 0xffff; return;

@@ -10,7 +10,7 @@ import { RF, IF, IOPL } from './flags';
 import { def, ud, gp0 } from './table';
 import { makeGet, makePut, makeEa } from './operands';
 import { K_CR, K_SEG, K_REG } from './decode';
-import { GuestFault, VEC_BP, VEC_UD } from '../memory/fault';
+import { GuestFault, VEC_BP, VEC_UD, VEC_GP } from '../memory/fault';
 import { deliver, iretq, setMode } from './interrupts';
 
 function ring0(c: CpuState): void { if ((c.cs & 3) !== 0) gp0(); }
@@ -26,7 +26,9 @@ const canon = (v: bigint) => {
 };
 
 def(Mnemonic.Syscall, () => (c) => {
-  if (!(c.efer & 1)) ud();
+  // In compatibility mode SYSCALL is #UD on Intel CPUs (AMD's go to MSR_CSTAR): i386 programs use
+  // int $0x80 or SYSENTER, as the vDSO's __kernel_vsyscall does on Intel.
+  if (!(c.efer & 1) || c.code32) ud();
   const rip = c.rip;
   c.setRegNum(RCX, rip);
   const fl = c.getRflags() & ~RF;
@@ -44,8 +46,13 @@ def([Mnemonic.Sysretq, Mnemonic.Sysret], (d) => (c) => {
   if (!(c.efer & 1)) ud();
   const sel = Number((c.star >> 48n) & 0xffffn);
   if (d.mnem === Mnemonic.Sysret) {
-    // 32-bit return to compatibility mode: not supported yet (compat mode comes later).
-    ud();
+    // SYSRETL: back to compatibility mode: CS = STAR[63:48] (__USER32_CS), SS = that + 8, EIP = ECX, RFLAGS = R11.
+    c.setRflags((c.lo[R11] & 0x3c7fd7) | 2);
+    c.cs = (sel & 0xffff) | 3; c.ss = ((sel + 8) & 0xffff) | 3;
+    c.rip = c.lo[RCX] >>> 0;
+    setMode(c);
+    c.stop = 3;
+    return;
   }
   const target = c.regNum(RCX);
   if (target < -0x800000000000 || target >= 0x800000000000) gp0();
@@ -54,6 +61,50 @@ def([Mnemonic.Sysretq, Mnemonic.Sysret], (d) => (c) => {
   c.rip = target;
   setMode(c);
   c.stop = 3;
+});
+
+/*
+ * SYSENTER (Intel SDM vol. 2B): the fast way in from ring 3 that saves nothing at all. CS comes from
+ * MSR_IA32_SYSENTER_CS (a 64-bit kernel segment in IA-32e mode), SS is CS + 8, RSP and RIP come from
+ * MSR_IA32_SYSENTER_ESP and _EIP, and IF, VM and RF are cleared. The user's return address and stack
+ * are lost: the vDSO's __kernel_vsyscall keeps the stack in EBP, and the kernel knows where to return.
+ */
+def(Mnemonic.Sysenter, () => (c) => {
+  if ((c.sysenterCs & 0xfffc) === 0) gp0();
+  const fl = c.getRflags();
+  c.setRflags(fl & ~(IF | RF | 0x20000));
+  c.cs = c.sysenterCs & 0xfffc; c.ss = (c.cs + 8) & 0xfffc;
+  c.setRegNum(RSP, c.sysenterEsp);
+  c.rip = c.sysenterEip;
+  setMode(c);
+  c.stop = 3;
+});
+
+/*
+ * SYSEXIT: back to ring 3 at RIP = RDX with RSP = RCX. Without REX.W it returns to compatibility
+ * mode: CS = SYSENTER_CS + 16 (__USER32_CS), SS = SYSENTER_CS + 24 (__USER_DS); with REX.W
+ * (sysexitq) to 64-bit mode: CS = SYSENTER_CS + 32, SS = SYSENTER_CS + 40. RFLAGS is left as is.
+ */
+def([Mnemonic.Sysexit, Mnemonic.Sysexitq], (d) => {
+  const q = d.mnem === Mnemonic.Sysexitq;
+  return (c) => {
+    ring0(c);
+    const base = c.sysenterCs & 0xfffc;
+    if (base === 0) gp0();
+    if (q) {
+      const target = c.regNum(RDX);
+      if (target < -0x800000000000 || target >= 0x800000000000) gp0();
+      c.cs = (base + 32) | 3; c.ss = (base + 40) | 3;
+      c.rip = target;
+      c.setRegNum(RSP, c.regNum(RCX));
+    } else {
+      c.cs = (base + 16) | 3; c.ss = (base + 24) | 3;
+      c.rip = c.lo[RDX] >>> 0;
+      c.lo[RSP] = c.lo[RCX]; c.hi[RSP] = 0;
+    }
+    setMode(c);
+    c.stop = 3;
+  };
 });
 
 def(Mnemonic.Swapgs, () => (c) => { ring0(c); const t = c.gsBase; c.gsBase = c.kernelGsBase; c.kernelGsBase = t; });
@@ -139,17 +190,45 @@ def(Mnemonic.Mov, (d) => {
     };
   }
   if (o0.k === K_SEG || o1.k === K_SEG) {
-    // Selectors are stored without descriptor checks; CS cannot be loaded with mov.
+    // Selectors are stored without descriptor checks (but see loadSegment); CS cannot be loaded with mov.
     if (o0.k === K_SEG) {
       if (o0.r === 1) return null;
       const g = makeGet(o1, 2), r = o0.r;
-      return (c) => { const v = g(c); if (r === 0) c.es = v; else if (r === 2) c.ss = v; else if (r === 3) c.ds = v; else if (r === 4) c.fs = v; else c.gs = v; };
+      return (c) => loadSegment(c, r, g(c));
     }
     const p = makePut(o0, o0.k === K_REG ? o0.size : 2), r = o1.r;
     return (c) => { const v = [c.es, c.cs, c.ss, c.ds, c.fs, c.gs][r]; p(c, v, 0); };
   }
   return null;
 });
+
+/**
+ * Loads segment register r (ES CS SS DS FS GS = 0..5) with selector `sel`. Long mode ignores the
+ * bases of ES, SS and DS; FS and GS of compatibility mode take theirs from the descriptor in the
+ * GDT, which is how an i386 program's TLS works (set_thread_area writes a GDT entry, the program
+ * loads %gs with its selector). Without a GDT (gdtrLimit 0) only the selector is stored, and
+ * 64-bit code keeps the bases that MSR_FS_BASE / MSR_GS_BASE (arch_prctl) set.
+ */
+export function loadSegment(c: CpuState, r: number, sel: number): void {
+  sel &= 0xffff;
+  if ((r === 4 || r === 5) && c.code32 && c.gdtrLimit !== 0) {
+    let base = 0;
+    if ((sel & 0xfffc) !== 0) {
+      const at = sel & 0xfff8;
+      // LDT selectors (TI = 1) are not implemented; #NP is reported as #GP (see interrupts.ts).
+      if ((sel & 4) !== 0 || at + 7 > c.gdtrLimit) throw new GuestFault(VEC_GP, sel & 0xfffc);
+      const m = c.mem, u = m.user;
+      let lo: number, hi: number;
+      m.user = false;
+      try { lo = m.read32(c.gdtrBase + at); hi = m.read32(c.gdtrBase + at + 4); } finally { m.user = u; }
+      const dpl = (hi >> 13) & 3, present = (hi & 0x8000) !== 0, isData = (hi & 0x1800) === 0x1000;
+      if (!isData || dpl < c.cpl || (sel & 3) > dpl || !present) throw new GuestFault(VEC_GP, sel & 0xfffc);
+      base = ((lo >>> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000)) >>> 0;
+    }
+    if (r === 4) c.fsBase = base; else c.gsBase = base;
+  }
+  if (r === 0) c.es = sel; else if (r === 2) c.ss = sel; else if (r === 3) c.ds = sel; else if (r === 4) c.fs = sel; else c.gs = sel;
+}
 
 const iopl = (c: CpuState) => (c.sysFlags & IOPL) >> 12;
 def(Mnemonic.Cli, () => (c) => { if (c.cpl > iopl(c)) gp0(); c.sysFlags &= ~IF; });
@@ -161,8 +240,13 @@ def([Mnemonic.In, Mnemonic.Out, Mnemonic.Insb, Mnemonic.Insw, Mnemonic.Insd, Mne
 });
 
 // CPUID advertises only what is implemented: FPU, SSE/SSE2 baseline, FXSR, CMOV, CX8, CX16, POPCNT, LZCNT,
-// SYSCALL, NX, LM, RDTSCP, TSC. No SSE3+ (so glibc's ifuncs pick the sse2 variants), no AVX, no RDRAND, no XSAVE.
-const VENDOR = 'TrapdoorCPU!';
+// SEP (SYSENTER/SYSEXIT), SYSCALL, NX, LM, RDTSCP, TSC. MMX is advertised though its instructions are not
+// implemented: glibc's ld.so refuses libc.so.6 ("CPU ISA level is lower than required") unless the
+// x86-64 baseline (which includes MMX) is there, and 64-bit glibc never executes MMX code. No SSE3+ (so glibc's ifuncs pick the sse2 variants), no AVX, no RDRAND, no XSAVE.
+// The vendor is a real one: glibc reads leaf 1 (and so finds SSE2, CMOV ...) only for the vendors it
+// knows; for any other its ld.so sees no features at all and refuses libc.so.6. Leaf 1's signature
+// (family 6, model 0x8f) is an Intel one too.
+const VENDOR = 'GenuineIntel';
 const BRAND = 'Trapdoor emulated x86-64 CPU'.padEnd(48, '\0');
 function str4(s: string, i: number): number {
   return (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24));
@@ -172,7 +256,7 @@ export function cpuid(leaf: number, sub: number): [number, number, number, numbe
   switch (leaf) {
     case 0: return [7, str4(VENDOR, 0), str4(VENDOR, 8), str4(VENDOR, 4)];
     case 1: return [0x000806f0, 0x00000800, (1 << 13) | (1 << 23),
-      (1 << 0) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 24) | (1 << 25) | (1 << 26)];
+      (1 << 0) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 11) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26)];
     case 0x80000000: return [0x80000008, 0, 0, 0];
     case 0x80000001: return [0, 0, (1 << 0) | (1 << 5), (1 << 11) | (1 << 20) | (1 << 27) | (1 << 29)];
     case 0x80000002: case 0x80000003: case 0x80000004: {

@@ -74,6 +74,10 @@ export const TASK = {
    */
   TASK_kbuf: 64,
   TASK_stack_top: 72,
+  /** The kernel %rsp this task stopped at in schedule() (Linux: thread.sp), where it resumes. */
+  TASK_sp: 80,
+  /** Where the process's vDSO is mapped (Linux: mm->context.vdso); the SYSENTER return lands in it. */
+  TASK_vdso: 88,
   TASK_SIZE: 128,
   PATH_MAX: 4096,
   KBUF_DATA: 4096,
@@ -84,7 +88,20 @@ export const TIF = {
   _TIF_SYSCALL_TRACE: 1,
   /** A signal waits for delivery: the way back to user mode goes through the signal code. */
   _TIF_SIGPENDING: 4,
+  /** The time slice is used up (or a woken task should run): schedule() on the way out. */
+  _TIF_NEED_RESCHED: 8,
 };
+
+/** Kernel stacks of tasks after the first: THREAD_SIZE bytes each, like Linux's 16 KiB. */
+export const THREAD_SIZE = 16384;
+/**
+ * Where task_structs, kernel stacks and copy buffers of new tasks live: one slot per task in a
+ * kernel region (Linux's vmalloc area), mapped in every address space.
+ */
+export const TASK_AREA_BASE = 0xffffc90000000000n;
+export const TASK_SLOT_SIZE = 32768; // stack (16K), kbuf (8K), task_struct (rest)
+/** The timer's interrupt vector (Linux's LOCAL_TIMER_VECTOR). */
+export const LOCAL_TIMER_VECTOR = 0xec;
 
 /**
  * vmcall services: the kernel's machine code calls into TypeScript with `vmcall`, %eax = the
@@ -94,7 +111,7 @@ export const TIF = {
  */
 export const VMCALL_SERVICES = [
   // Boot and process life.
-  'kernel_init', // load the first program; returns its entry, leaves the user stack pointer in %rdx
+  'kernel_init', // load the first program; returns its entry, leaves the user stack pointer in %rdx and its CS in %rcx
   'do_exit', // (code, group) never returns to this task
   'syscall_trace_enter', // (regs) the tracer sees the call's arguments
   'syscall_trace_exit', // (regs) the tracer sees the result
@@ -115,14 +132,69 @@ export const VMCALL_SERVICES = [
   'sys_brk', 'ksys_mmap_pgoff', 'do_munmap', 'do_mprotect', 'do_mremap', 'do_madvise',
   // Process state, time, misc.
   'do_arch_prctl', 'set_tid_address', 'set_robust_list', 'rseq', 'do_prlimit', 'newuname', 'do_sysinfo',
-  'getrandom', 'clock_gettime', 'do_gettimeofday', 'hrtimer_nanosleep', 'sched_yield',
+  'getrandom', 'clock_gettime', 'do_gettimeofday', 'hrtimer_nanosleep',
   'do_sigaction', 'sigprocmask',
+  // Processes: the scheduler, fork and wait (kernel/fork.S, kernel/exit.S, kernel/sched/core.S).
+  '__schedule', // () pick the next task and switch the hardware to it: %rax = next, %rdx = prev
+  'kernel_clone', // (flags, newsp, parent_tid, child_tid, tls, regs) a new task: its pid, or -errno
+  'wait_for_vfork_done', // (pid) 0 once the vfork child has exec'd or exited; WOULD_SLEEP until then
+  'kernel_wait4', // (pid, options, kstatus, kinfo) a child's pid and status; WOULD_SLEEP to wait
+  'kernel_waitid', // (which, pid, ksiginfo, options) 0, or WOULD_SLEEP
+  'sysvec_apic_timer_interrupt', // (regs) the time slice ended: mark the task for schedule()
+  'do_pipe2', // (kfds, flags) two fds into kfds[0..1]
+  'ksys_setpgid', 'ksys_getpgid', 'ksys_setsid', 'ksys_getsid',
+  // Threads, futexes, timers and more signals (services.ts).
+  'do_futex', // (uaddr, op, val, kargs, uaddr2, val3) kargs: current *uaddr, timeout, utime (futex.S)
+  'sys_pause_wait', // () sleep until a signal: -ERESTARTNOHAND
+  'do_sigsuspend', // (kmask, size) the same, with a temporary mask
+  'do_sigaltstack', // (kss or 0, koss) 0; the old stack_t in koss
+  'do_setitimer', // (which, knew or 0, kold) 0; the old itimerval in kold
+  'do_getitimer', // (which, 0, kcur) 0
+  'alarm_setitimer', // (seconds) the seconds left of the previous alarm
+  // Files, /proc and what dynamic linking needs (services-fs.ts).
+  'do_statx', // (dfd, kpath, flags, mask, kbuf) struct statx (256 bytes) into kbuf
+  'do_truncate', 'do_ftruncate', // (kpath | fd, length)
+  'vfs_fsync', // (fd, datasync)
+  'do_utimes', // (dfd, kpath or 0, ktimes or 0, flags) ktimes: two struct timespec
+  'do_fchmodat', 'vfs_fchmod', // (dfd, kpath, mode, flags) / (fd, mode)
+  'do_fchownat', 'vfs_fchown', // (dfd, kpath, uid, gid, flags) / (fd, uid, gid)
+  'do_symlinkat', // (AT_FDCWD, ktarget, newdfd, kpath): the link's text, and where the link goes
+  'do_linkat', 'do_renameat2', // (olddfd, kold, newdfd, knew, flags)
+  'ksys_fchdir', // (fd)
+  'memfd_create', // (kname, flags)
+  'do_sendfile', // (out_fd, in_fd, kpos or 0, count): bytes moved, *kpos advanced
+  'vfs_copy_file_range', // (fd_in, kpos_in or 0, fd_out, kpos_out or 0, len, flags)
+  'do_statfs', // (kpath or 0, fd, kbuf) struct statfs (120 bytes) of a path, or of fd when kpath is 0
+  'ksys_fadvise64', 'ksys_flock', // (fd, offset, len, advice) / (fd, cmd)
+  'do_getxattr', // (dfd, kpath or 0, kname, size, flags): -ENODATA, the sandbox keeps no attributes
+  // Sockets, poll/select and eventfd (services-net.ts).
+  '__sys_socket', // (family, type, protocol) a new socket's fd
+  '__sys_socketpair', // (family, type, protocol, kfds) two connected sockets' fds into kfds[0..1]
+  'sockfd_lookup', // (fd) 0 if fd is an open socket, else -EBADF or -ENOTSOCK
+  '__sys_bind', // (fd, kaddr, addrlen)
+  '__sys_connect', // (fd, kaddr, addrlen) 0, -errno, or WOULD_SLEEP while the listener's queue is full
+  '__sys_listen', // (fd, backlog)
+  'do_accept', // (fd, flags, kaddr) the new fd, the peer's address in kaddr (%rdx = its length); WOULD_SLEEP
+  '__sys_getsockname', // (fd, kaddr, peer) 0, the address (peer: the other end's) in kaddr, %rdx = its length
+  '__sys_shutdown', // (fd, how)
+  'sock_sendmsg', // (fd, kmsg, kdata, len, done, left) one chunk of a send: bytes taken, or WOULD_SLEEP
+  'sock_recvmsg', // (fd, kmsg, kdata, len, done, left) one chunk of a receive: bytes in kdata, or WOULD_SLEEP
+  'do_setsockopt', // (fd, level, optname, kval, optlen)
+  'do_getsockopt', // (fd, level, optname, kval, len) 0, the value in kval (%rdx = its length)
+  'do_sys_poll', // (kfds, nfds, kts, ksigmask) ready count, revents in kfds; %rdx = 1: kts holds the time left
+  'core_sys_select', // (n, kfds, kts, ksigmask) ready count, result sets after the three sets; %rdx as poll
+  'do_eventfd', // (count, flags) a new eventfd's fd
 ] as const;
 export type VmcallService = (typeof VMCALL_SERVICES)[number];
 export const vmcallNumber = (s: VmcallService): number => VMCALL_SERVICES.indexOf(s) + 1;
 
 /** Linux's errno numbers the machine code returns itself (the rest come from TypeScript). */
 export const KERNEL_ERRNOS = { EPERM: 1, EFAULT: 14, EINVAL: 22, ENAMETOOLONG: 36, ENOSYS: 38, MAX_ERRNO: 4095 };
+/**
+ * A service's answer "not yet: this task now sleeps on a wait queue" (never seen by user space).
+ * The handler then calls schedule() and asks again when woken, as Linux's wait_event loops do.
+ */
+export const WOULD_SLEEP = -4096;
 
 /** The text of asm-offsets.h: every constant above as a #define, for the .S files. */
 export function asmOffsetsHeader(): string {
@@ -140,6 +212,9 @@ export function asmOffsetsHeader(): string {
   for (const [k, v] of Object.entries(TASK)) def(k, v);
   for (const [k, v] of Object.entries(TIF)) def(k, v);
   for (const [k, v] of Object.entries(KERNEL_ERRNOS)) def(k, v);
+  def('WOULD_SLEEP', WOULD_SLEEP);
+  def('THREAD_SIZE', THREAD_SIZE);
+  def('LOCAL_TIMER_VECTOR', LOCAL_TIMER_VECTOR);
   lines.push('#endif', '');
   return lines.join('\n');
 }

@@ -30,6 +30,7 @@ function builderCode(): string[] {
 export function cacheKey(treeDir: string, generated: string[]): string {
   const h = crypto.createHash('sha256');
   h.update(`format ${FORMAT}\n`);
+  h.update(`${treeDir}\n`); // the image names its source files: another copy of the tree is another image
   for (const f of [...filesUnder(treeDir), ...builderCode()]) {
     h.update(f.startsWith(treeDir) ? path.relative(treeDir, f) : path.basename(f));
     h.update(fs.readFileSync(f));

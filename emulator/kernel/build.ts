@@ -15,6 +15,7 @@ import { LineRow, OutSection } from '../elf/writer';
 import { KERNEL_BASE, asmOffsetsHeader, vmcallHeader } from './abi';
 import { SyscallAbi, SyscallTables, loadSyscallTables } from './syscalls/table';
 import { cacheKey, loadCached, storeCached } from './build-cache';
+import { vdso32Header } from './vdso32';
 
 export interface KernelSyscall {
   nr: number;
@@ -99,6 +100,8 @@ export function buildKernel(treeDir = findKernelTree()): KernelImage {
   const virtual = new Map<string, string>([
     ['asm/asm-offsets.h', asmOffsetsHeader()],
     ['asm/vmcall.h', vmcallHeader()],
+    // Where the 32-bit vDSO's SYSENTER return lands (Linux links vdso-image-32.c into the kernel).
+    ['asm/vdso-image-32.h', vdso32Header(treeDir)],
   ]);
   const key = cacheKey(treeDir, [...virtual.values()]);
   const stored = loadCached(key);
@@ -134,7 +137,9 @@ export function buildKernel(treeDir = findKernelTree()): KernelImage {
   const defined = new Set<string>();
   for (const o of objects) for (const s of o.symbols.values()) if (s.global && s.def) defined.add(s.name);
 
-  const tables = loadSyscallTables();
+  // The tree's own tables: a teacher adds a call to syscall_64.tbl in their copy.
+  const tableDir = path.join(treeDir, 'arch', 'x86', 'entry', 'syscalls');
+  const tables = loadSyscallTables((f) => fs.readFileSync(path.join(tableDir, f), 'utf8'));
   const t64 = syscallHeader(tables, '64', defined);
   const t32 = syscallHeader(tables, 'i386', defined);
   virtual.set('generated/asm/syscalls_64.h', t64.text);

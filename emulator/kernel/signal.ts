@@ -15,7 +15,10 @@ export const SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13
 export const SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23;
 export const SIGXCPU = 24, SIGXFSZ = 25, SIGVTALRM = 26, SIGPROF = 27, SIGWINCH = 28, SIGIO = 29, SIGPWR = 30, SIGSYS = 31;
 
-const SA_NODEFER = 0x40000000n, SA_RESETHAND = 0x80000000n, SA_RESTORER = 0x04000000n;
+const SA_NODEFER = 0x40000000n, SA_RESETHAND = 0x80000000n, SA_RESTORER = 0x04000000n, SA_RESTART = 0x10000000n;
+/** Kernel-internal: a call interrupted by a signal, to restart or to fail with EINTR (include/linux/errno.h). */
+export const ERESTARTSYS = 512, ERESTARTNOINTR = 513, ERESTARTNOHAND = 514;
+const EINTR = 4;
 const SIG_DFL = 0n, SIG_IGN = 1n;
 export const _TIF_SIGPENDING = 4n;
 
@@ -55,8 +58,17 @@ interface Queued {
   err?: number;
 }
 
+export const SS_ONSTACK = 1, SS_DISABLE = 2, MINSIGSTKSZ = 2048;
+const SA_ONSTACK = 0x08000000n;
+
 export class Signals {
   private readonly pending = new Map<number, Queued>();
+  /** sigaltstack: the alternate stack handlers with SA_ONSTACK run on. */
+  altStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+  /** rt_sigsuspend: the mask to save in the next frame (and so restore after its handler). */
+  restoreMask: bigint | undefined;
+  /** Job control: a stop signal's default action stops the process (set by the scheduler). */
+  onStop: ((sig: number) => void) | undefined;
 
   constructor(
     private readonly m: Machine,
@@ -66,6 +78,12 @@ export class Signals {
     /** RLIMIT_CORE's soft limit: a core is only dumped (and "(core dumped)" said) when it allows one. */
     private readonly coreLimit: () => bigint = () => 0n,
   ) {}
+
+  /** Drops pending signals (SIGCONT discards pending stop signals, a stop signal a pending SIGCONT). */
+  discard(sigs: number[]): void {
+    for (const s of sigs) this.pending.delete(s);
+    this.recalc();
+  }
 
   /** Queues a signal (kill, tgkill, a fault); standard signals do not queue twice. */
   send(info: SignalEvent, opts: { forced?: boolean; trapno?: number; err?: number } = {}): void {
@@ -79,8 +97,8 @@ export class Signals {
     this.recalc();
   }
 
-  /** Sets or clears _TIF_SIGPENDING: something is pending that the mask lets through. */
-  private recalc(): void {
+  /** Sets or clears _TIF_SIGPENDING: something is pending that the mask lets through (call after any mask change). */
+  recalc(): void {
     const blocked = this.mask.get();
     let any = false;
     for (const sig of this.pending.keys()) if ((blocked & bit(sig)) === 0n || (UNBLOCKABLE & bit(sig)) !== 0n) any = true;
@@ -88,31 +106,80 @@ export class Signals {
     this.m.space.writeU64(this.taskFlagsAddr, any ? flags | _TIF_SIGPENDING : flags & ~_TIF_SIGPENDING);
   }
 
+  /**
+   * A signal that needs the task: pending, not blocked, and not ignored. A task asleep in a call
+   * wakes (and the call answers -ERESTARTSYS) only for those; an ignored signal, like SIGCHLD by
+   * default, is still reported to the tracer on the way out but interrupts nothing.
+   */
+  wantsAttention(): boolean {
+    const blocked = this.mask.get();
+    for (const sig of this.pending.keys()) {
+      if ((blocked & bit(sig)) !== 0n && (UNBLOCKABLE & bit(sig)) === 0n) continue;
+      const act = this.actions[sig];
+      const ignored = sig !== SIGKILL && sig !== SIGSTOP && (act?.handler === SIG_IGN || ((act?.handler ?? SIG_DFL) === SIG_DFL && (IGNORE.has(sig) || STOP.has(sig))));
+      if (!ignored) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A call interrupted by a signal (pt_regs->ax = -ERESTARTSYS) either fails with EINTR (a handler
+   * without SA_RESTART) or is made again: %rip goes back over the 2-byte `syscall` and %rax gets
+   * the number back from orig_ax (Linux's handle_signal / arch_do_signal_or_restart).
+   */
+  private restartSyscall(regs: number, act: SigAction | undefined): void {
+    if (BigInt.asIntN(64, this.reg(regs, 'orig_ax')) < 0n) return;
+    const ax = Number(BigInt.asIntN(64, this.reg(regs, 'ax')));
+    if (ax !== -ERESTARTSYS && ax !== -ERESTARTNOINTR && ax !== -ERESTARTNOHAND) return;
+    const hasHandler = act !== undefined && act.handler !== SIG_DFL && act.handler !== SIG_IGN;
+    if (hasHandler && (ax === -ERESTARTNOHAND || (ax === -ERESTARTSYS && !(act.flags & SA_RESTART)))) {
+      this.setReg(regs, 'ax', BigInt(-EINTR));
+      return;
+    }
+    this.setReg(regs, 'ax', this.reg(regs, 'orig_ax'));
+    this.setReg(regs, 'ip', this.reg(regs, 'ip') - 2n);
+  }
+
   /** Called on the way to user mode with the task's pt_regs (arch_do_signal_or_restart). */
   deliver(regs: number): void {
+    this.deliverOne(regs);
+    // No handler ran: an interrupted call is made again.
+    this.restartSyscall(regs, undefined);
+  }
+
+  private deliverOne(regs: number): void {
     const blocked = this.mask.get();
     const sigs = [...this.pending.keys()].filter((s) => (blocked & bit(s)) === 0n || (UNBLOCKABLE & bit(s)) !== 0n).sort((a, b) => a - b);
     for (const sig of sigs) {
       const q = this.pending.get(sig)!;
       this.pending.delete(sig);
       const act = this.actions[sig] ?? { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
-      if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) continue;
+      // The tracer sees every signal, even one the task ignores (strace's `--- SIGCHLD ... ---`).
+      if (act.handler === SIG_IGN && sig !== SIGKILL && sig !== SIGSTOP) { this.m.deliverSignal(q.info); continue; }
       if (act.handler === SIG_DFL || sig === SIGKILL || sig === SIGSTOP) {
-        if (IGNORE.has(sig)) continue;
-        if (STOP.has(sig)) continue; // job control comes with process groups
+        if (IGNORE.has(sig)) { this.m.deliverSignal(q.info); continue; }
+        if (STOP.has(sig)) {
+          // Stop: the task leaves the CPU until SIGCONT (the scheduler tells the parent).
+          this.m.deliverSignal(q.info);
+          this.recalc();
+          this.onStop?.(sig);
+          return;
+        }
         // Terminate (and for the CORE set, dump core): strace shows the signal, then the death.
         this.m.deliverSignal(q.info);
         this.m.terminate({ signal: sig, coreDumped: CORE.has(sig) && this.coreLimit() > 0n });
         return;
       }
       this.m.deliverSignal(q.info);
+      this.restartSyscall(regs, act);
       if (!this.setupFrame(regs, sig, act, q)) {
         // The frame did not fit on the user stack: Linux forces SIGSEGV (and the process dies).
         this.m.deliverSignal({ pid: q.info.pid, tid: q.info.tid, signo: SIGSEGV, code: 0x80, addr: 0n });
         this.m.terminate({ signal: SIGSEGV, coreDumped: this.coreLimit() > 0n });
         return;
       }
-      break; // one frame per return to user mode; the next signal comes after it
+      this.recalc();
+      return; // one frame at a time: exit_to_user_mode comes back for the next signal
     }
     this.recalc();
   }
@@ -125,9 +192,43 @@ export class Signals {
     this.m.space.writeU64(regs + ptRegsOffset(f), BigInt.asUintN(64, v));
   }
 
+  private onAltStack(sp: bigint): boolean {
+    const a = this.altStack;
+    return a.flags !== SS_DISABLE && sp > a.sp && sp - a.sp <= a.size;
+  }
+
+  /**
+   * sigaltstack(2): `ss` is the new stack_t (24 bytes) or null; returns {ret, bytes: the old one}.
+   * `sp` is the caller's user stack pointer (no change while running on the alternate stack).
+   */
+  sigaltstack(ss: Uint8Array | null, sp: bigint): { ret: number; bytes: Uint8Array } {
+    const on = this.onAltStack(sp);
+    const old = new DataView(new ArrayBuffer(24));
+    old.setBigUint64(0, this.altStack.sp, true);
+    old.setInt32(8, on ? SS_ONSTACK : this.altStack.flags, true);
+    old.setBigUint64(16, this.altStack.size, true);
+    const bytes = new Uint8Array(old.buffer);
+    if (ss) {
+      const v = new DataView(ss.buffer, ss.byteOffset, 24);
+      const flags = v.getInt32(8, true);
+      if (on) return { ret: -1, bytes }; // EPERM
+      if (flags !== 0 && flags !== SS_DISABLE && flags !== SS_ONSTACK) return { ret: -22, bytes };
+      if (flags === SS_DISABLE) this.altStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+      else {
+        const size = v.getBigUint64(16, true);
+        if (size < BigInt(MINSIGSTKSZ)) return { ret: -12, bytes }; // ENOMEM
+        this.altStack = { sp: v.getBigUint64(0, true), flags: 0, size };
+      }
+    }
+    return { ret: 0, bytes };
+  }
+
   /** Builds the rt_sigframe (get_sigframe + setup_rt_frame). False if the stack cannot take it. */
   private setupFrame(regs: number, sig: number, act: SigAction, q: Queued): boolean {
-    const sp = this.reg(regs, 'sp');
+    let sp = this.reg(regs, 'sp');
+    const userSp = sp;
+    // SA_ONSTACK: switch to the alternate stack, unless already on it.
+    if ((act.flags & SA_ONSTACK) && this.altStack.flags !== SS_DISABLE && !this.onAltStack(sp)) sp = this.altStack.sp + this.altStack.size;
     // Below the 128-byte red zone the ABI gives leaf functions, then the FPU state, then the frame.
     const fp = (sp - 128n - BigInt(FXSAVE_SIZE)) & ~63n;
     const frame = ((fp - BigInt(FRAME_SIZE)) & ~15n) - 8n;
@@ -136,17 +237,20 @@ export class Signals {
     const buf = new DataView(new ArrayBuffer(FRAME_SIZE));
     buf.setBigUint64(0, act.flags & SA_RESTORER ? act.restorer : 0n, true); // pretcode: where the handler returns
     buf.setBigUint64(UC, 0x6n, true); // uc_flags: UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS
-    buf.setBigUint64(UC_STACK + 0, 0n, true);
-    buf.setInt32(UC_STACK + 8, 2, true); // ss_flags: SS_DISABLE, no alternate stack
+    buf.setBigUint64(UC_STACK + 0, this.altStack.sp, true); // uc_stack: the alternate stack as it was
+    buf.setInt32(UC_STACK + 8, this.altStack.flags === SS_DISABLE ? SS_DISABLE : this.onAltStack(userSp) ? SS_ONSTACK : 0, true);
+    buf.setBigUint64(UC_STACK + 16, this.altStack.size, true);
     SIGCONTEXT_REGS.forEach((f, i) => buf.setBigUint64(UC_MCONTEXT + i * 8, this.reg(regs, f), true));
     buf.setUint16(SC_CSGSFS, SELECTORS.__USER_CS, true);
     buf.setUint16(SC_CSGSFS + 6, SELECTORS.__USER_DS, true);
     buf.setBigUint64(SC_ERR, BigInt(q.err ?? 0), true);
     buf.setBigUint64(SC_TRAPNO, BigInt(q.trapno ?? 0), true);
-    buf.setBigUint64(SC_OLDMASK, this.mask.get(), true);
+    const saved = this.restoreMask ?? this.mask.get();
+    this.restoreMask = undefined;
+    buf.setBigUint64(SC_OLDMASK, saved, true);
     buf.setBigUint64(SC_CR2, q.info.addr ?? 0n, true);
     buf.setBigUint64(SC_FPSTATE, fp, true);
-    buf.setBigUint64(UC_SIGMASK, this.mask.get(), true);
+    buf.setBigUint64(UC_SIGMASK, saved, true);
     this.writeSiginfo(buf, INFO, q.info);
     this.m.space.writeBytes(Number(fp), this.saveFpu());
     this.m.space.writeBytes(Number(frame), new Uint8Array(buf.buffer));

@@ -13,7 +13,7 @@ import { link } from '../asm/link';
 import { ByteWriter, StringTable } from '../elf/bytes';
 import { LineRow, OutSymbol } from '../elf/writer';
 import {
-  EHDR_SIZE, ELFCLASS64, ELFDATA2LSB, ELFOSABI_SYSV, EM_X86_64, ET_DYN, EV_CURRENT, PF_R, PF_X, PHDR_SIZE, PT_DYNAMIC,
+  EHDR_SIZE, ELFCLASS32, ELFCLASS64, ELFDATA2LSB, ELFOSABI_SYSV, EM_X86_64, ET_DYN, EV_CURRENT, PF_R, PF_X, PHDR_SIZE, PT_DYNAMIC,
   PT_LOAD, PT_NOTE, SHDR_SIZE, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHN_ABS, SHT_DYNSYM, SHT_NOTE, SHT_PROGBITS,
   SHT_STRTAB, SHT_SYMTAB, STB_GLOBAL, STB_LOCAL, STB_WEAK, STT_FILE, STT_FUNC, STT_NOTYPE, STT_OBJECT, SYM_SIZE,
 } from '../elf/types';
@@ -168,7 +168,7 @@ export function vdsoSources(treeDir: string): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.S')).sort().map((f) => path.join(dir, f));
 }
 
-function defaultTree(): string {
+export function defaultTree(): string {
   for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
     for (const c of [path.join(dir, 'emulator', 'kernel'), path.join(dir, 'dist', 'kernel'), path.join(dir, 'kernel')]) {
       if (fs.existsSync(path.join(c, 'arch', 'x86', 'entry', 'vdso'))) return c;
@@ -261,77 +261,96 @@ interface DynSym { name: string; value: number; size: number; info: number; shnd
 
 interface Piece { name: string; type: number; flags: number; align: number; entsize: number; data: Uint8Array; link?: string; info?: number; addr?: number }
 
+/** What differs between the 64-bit vDSO and the 32-bit one (vdso32.ts). */
+export interface VdsoElfClass {
+  cls: 32 | 64;
+  machine: number;
+  /** The symbol versions defined, in order (Linux's linker script order); each gets an ABS symbol. */
+  versions: string[];
+  /** The version of an exported function. */
+  versionOf: (name: string) => string;
+}
+const VDSO64: VdsoElfClass = { cls: 64, machine: EM_X86_64, versions: [VERSION], versionOf: () => VERSION };
+
 /** Lays out and writes the ELF file: dynamic tables on page 0, the linked sections from TEXT_ADDRESS. */
-function writeVdsoElf(linkedSections: { name: string; flags: { exec: boolean }; data?: Uint8Array; size: number; address: bigint }[], symbols: OutSymbol[]): { bytes: Uint8Array; exports: string[] } {
+export function writeVdsoElf(linkedSections: { name: string; flags: { exec: boolean }; data?: Uint8Array; size: number; address: bigint }[], symbols: OutSymbol[], k: VdsoElfClass = VDSO64): { bytes: Uint8Array; exports: string[] } {
+  const cls = k.cls, W = cls / 8;
+  /** An address-sized field (Elf32_Addr / Elf64_Addr and the like). */
+  const word = (w: ByteWriter, v: number | bigint): void => w.uint(v, W);
   const firstLinked = 9;                     // section header index of the first linked section
   const shndxOf = (s: OutSymbol): number => (typeof s.section === 'number' ? firstLinked + s.section : SHN_ABS);
   const exported = symbols.filter((s) => s.binding !== 'local' && s.type === 'func' && typeof s.section === 'number');
 
-  // .dynsym: the null symbol, the version's own ABS symbol (as ld writes it), the functions; sorted by GNU bucket.
-  const nb = exported.length + 1 < 3 ? 1 : exported.length + 1 < 17 ? 3 : 17;
+  // .dynsym: the null symbol, each version's own ABS symbol (as ld writes it), the functions; sorted by GNU bucket.
+  const nb = exported.length + k.versions.length < 3 ? 1 : exported.length + k.versions.length < 17 ? 3 : 17;
   const dynstr = new StringTable();
   const sonameOff = dynstr.add(SONAME);
-  const versionOff = dynstr.add(VERSION);
-  let dyn: DynSym[] = [
-    { name: VERSION, value: 0, size: 0, info: (STB_GLOBAL << 4) | STT_OBJECT, shndx: SHN_ABS },
-    ...exported.map((s) => ({ name: s.name, value: Number(s.value), size: Number(s.size), info: ((s.binding === 'weak' ? STB_WEAK : STB_GLOBAL) << 4) | STT_FUNC, shndx: shndxOf(s) })),
+  const versionOffs = k.versions.map((v) => dynstr.add(v));
+  /** Version index of each name: 1 is the base (the SONAME), the defined versions follow from 2. */
+  const verIndex = (v: string): number => 2 + k.versions.indexOf(v);
+  let dyn: (DynSym & { ver: number })[] = [
+    ...k.versions.map((v) => ({ name: v, value: 0, size: 0, info: (STB_GLOBAL << 4) | STT_OBJECT, shndx: SHN_ABS, ver: verIndex(v) })),
+    ...exported.map((s) => ({ name: s.name, value: Number(s.value), size: Number(s.size), info: ((s.binding === 'weak' ? STB_WEAK : STB_GLOBAL) << 4) | STT_FUNC, shndx: shndxOf(s), ver: verIndex(k.versionOf(s.name)) })),
   ];
   dyn = dyn.map((d, i) => ({ d, i })).sort((a, b) => (gnuHash(a.d.name) % nb) - (gnuHash(b.d.name) % nb) || a.i - b.i).map((x) => x.d);
-  dyn.unshift({ name: '', value: 0, size: 0, info: 0, shndx: 0 });
+  dyn.unshift({ name: '', value: 0, size: 0, info: 0, shndx: 0, ver: 0 });
   const n = dyn.length;
   const dynsymW = new ByteWriter();
   for (const d of dyn) {
-    dynsymW.u32(d.name ? dynstr.add(d.name) : 0); dynsymW.u8(d.info); dynsymW.u8(0); dynsymW.u16(d.shndx);
-    dynsymW.u64(d.value); dynsymW.u64(d.size);
+    // Elf64_Sym: name info other shndx value size; Elf32_Sym: name value size info other shndx.
+    dynsymW.u32(d.name ? dynstr.add(d.name) : 0);
+    if (cls === 64) { dynsymW.u8(d.info); dynsymW.u8(0); dynsymW.u16(d.shndx); dynsymW.u64(d.value); dynsymW.u64(d.size); }
+    else { dynsymW.u32(d.value); dynsymW.u32(d.size); dynsymW.u8(d.info); dynsymW.u8(0); dynsymW.u16(d.shndx); }
   }
   // .hash (SysV): buckets of chains over all symbols.
   const bucket = new Array<number>(nb).fill(0), chain = new Array<number>(n).fill(0);
   for (let i = 1; i < n; i++) { const b = elfHash(dyn[i].name) % nb; chain[i] = bucket[b]; bucket[b] = i; }
   const hashW = new ByteWriter();
   [nb, n, ...bucket, ...chain].forEach((v) => hashW.u32(v));
-  // .gnu.hash: symbols from index 1, one 64-bit bloom word (shift 6), chains ending with bit 0 set.
+  // .gnu.hash: symbols from index 1, one bloom word of the class's width (shift 6), chains ending with bit 0 set.
   const gnuW = new ByteWriter();
   const hashes = dyn.map((d) => gnuHash(d.name));
   let bloom = 0n;
-  for (let i = 1; i < n; i++) bloom |= (1n << BigInt(hashes[i] % 64)) | (1n << BigInt((hashes[i] >>> 6) % 64));
+  for (let i = 1; i < n; i++) bloom |= (1n << BigInt(hashes[i] % cls)) | (1n << BigInt((hashes[i] >>> 6) % cls));
   [nb, 1, 1, 6].forEach((v) => gnuW.u32(v));
-  gnuW.u64(bloom);
+  word(gnuW, bloom);
   for (let b = 0; b < nb; b++) { const first = hashes.findIndex((h, i) => i >= 1 && h % nb === b); gnuW.u32(first < 0 ? 0 : first); }
   for (let i = 1; i < n; i++) { const last = i === n - 1 || hashes[i + 1] % nb !== hashes[i] % nb; gnuW.u32((hashes[i] & ~1) | (last ? 1 : 0)); }
-  // .gnu.version: every symbol but the null one is LINUX_2.6 (index 2); .gnu.version_d: the base and LINUX_2.6.
+  // .gnu.version: each symbol's version index; .gnu.version_d: the base, then each version.
   const versymW = new ByteWriter();
-  dyn.forEach((_, i) => versymW.u16(i === 0 ? 0 : 2));
+  dyn.forEach((d) => versymW.u16(d.ver));
   const verdefW = new ByteWriter();
-  for (const [ndx, name, off] of [[1, SONAME, sonameOff], [2, VERSION, versionOff]] as const) {
+  const defs: [number, string, number][] = [[1, SONAME, sonameOff], ...k.versions.map((v, i): [number, string, number] => [i + 2, v, versionOffs[i]])];
+  defs.forEach(([ndx, name, off], i) => {
     verdefW.u16(1); verdefW.u16(ndx === 1 ? VER_FLG_BASE : 0); verdefW.u16(ndx); verdefW.u16(1);
-    verdefW.u32(elfHash(name)); verdefW.u32(20); verdefW.u32(ndx === 1 ? 28 : 0);
+    verdefW.u32(elfHash(name)); verdefW.u32(20); verdefW.u32(i < defs.length - 1 ? 28 : 0);
     verdefW.u32(off); verdefW.u32(0);
-  }
+  });
   const dynstrBytes = dynstr.finish();
   const noteW = new ByteWriter();
   noteW.u32(6); noteW.u32(4); noteW.u32(0); noteW.cstring('Linux'); noteW.alignTo(4); noteW.u32(LINUX_VERSION_CODE);
 
+  const DYN_SIZE = 2 * W;
   const pieces: Piece[] = [
-    { name: '.hash', type: SHT_HASH, flags: SHF_ALLOC, align: 8, entsize: 4, data: hashW.finish(), link: '.dynsym' },
-    { name: '.gnu.hash', type: SHT_GNU_HASH, flags: SHF_ALLOC, align: 8, entsize: 0, data: gnuW.finish(), link: '.dynsym' },
-    { name: '.dynsym', type: SHT_DYNSYM, flags: SHF_ALLOC, align: 8, entsize: SYM_SIZE[64], data: dynsymW.finish(), link: '.dynstr', info: 1 },
+    { name: '.hash', type: SHT_HASH, flags: SHF_ALLOC, align: W, entsize: 4, data: hashW.finish(), link: '.dynsym' },
+    { name: '.gnu.hash', type: SHT_GNU_HASH, flags: SHF_ALLOC, align: W, entsize: 0, data: gnuW.finish(), link: '.dynsym' },
+    { name: '.dynsym', type: SHT_DYNSYM, flags: SHF_ALLOC, align: W, entsize: SYM_SIZE[cls], data: dynsymW.finish(), link: '.dynstr', info: 1 },
     { name: '.dynstr', type: SHT_STRTAB, flags: SHF_ALLOC, align: 1, entsize: 0, data: dynstrBytes },
     { name: '.gnu.version', type: SHT_GNU_VERSYM, flags: SHF_ALLOC, align: 2, entsize: 2, data: versymW.finish(), link: '.dynsym' },
-    { name: '.gnu.version_d', type: SHT_GNU_VERDEF, flags: SHF_ALLOC, align: 8, entsize: 0, data: verdefW.finish(), link: '.dynstr', info: 2 },
-    { name: '.dynamic', type: SHT_DYNAMIC, flags: SHF_ALLOC | SHF_WRITE, align: 8, entsize: 16, data: new Uint8Array(16 * 11), link: '.dynstr' },
+    { name: '.gnu.version_d', type: SHT_GNU_VERDEF, flags: SHF_ALLOC, align: W, entsize: 0, data: verdefW.finish(), link: '.dynstr', info: defs.length },
+    { name: '.dynamic', type: SHT_DYNAMIC, flags: SHF_ALLOC | SHF_WRITE, align: W, entsize: DYN_SIZE, data: new Uint8Array(DYN_SIZE * 11), link: '.dynstr' },
     { name: '.note', type: SHT_NOTE, flags: SHF_ALLOC, align: 4, entsize: 0, data: noteW.finish() },
   ];
   const PHNUM = 3;
-  let at = EHDR_SIZE[64] + PHNUM * PHDR_SIZE[64];
+  let at = EHDR_SIZE[cls] + PHNUM * PHDR_SIZE[cls];
   for (const p of pieces) { at = Math.ceil(at / p.align) * p.align; p.addr = at; at += p.data.length; }
   if (at > TEXT_ADDRESS) throw new Error(`vDSO dynamic tables (${at} bytes) overflow the first page`);
   const addrOf = (name: string): number => pieces.find((p) => p.name === name)!.addr!;
-  const dynamic = new DataView(pieces[6].data.buffer);
+  const dynamicW = new ByteWriter();
   [[DT_HASH, addrOf('.hash')], [DT_GNU_HASH, addrOf('.gnu.hash')], [DT_STRTAB, addrOf('.dynstr')], [DT_SYMTAB, addrOf('.dynsym')],
-    [DT_STRSZ, dynstrBytes.length], [DT_SYMENT, SYM_SIZE[64]], [DT_SONAME, sonameOff], [DT_VERSYM, addrOf('.gnu.version')],
-    [DT_VERDEF, addrOf('.gnu.version_d')], [DT_VERDEFNUM, 2], [DT_NULL, 0]].forEach(([tag, v], i) => {
-    dynamic.setBigUint64(16 * i, BigInt(tag), true); dynamic.setBigUint64(16 * i + 8, BigInt(v), true);
-  });
+    [DT_STRSZ, dynstrBytes.length], [DT_SYMENT, SYM_SIZE[cls]], [DT_SONAME, sonameOff], [DT_VERSYM, addrOf('.gnu.version')],
+    [DT_VERDEF, addrOf('.gnu.version_d')], [DT_VERDEFNUM, defs.length], [DT_NULL, 0]].forEach(([tag, v]) => { word(dynamicW, tag); word(dynamicW, v); });
+  pieces[6].data = dynamicW.finish();
   for (const s of linkedSections) {
     pieces.push({ name: s.name, type: SHT_PROGBITS, flags: SHF_ALLOC | (s.flags.exec ? SHF_EXECINSTR : 0), align: 16, entsize: 0, data: s.data ?? new Uint8Array(s.size), addr: Number(s.address) });
   }
@@ -340,9 +359,11 @@ function writeVdsoElf(linkedSections: { name: string; flags: { exec: boolean }; 
   // .symtab for the debugger and readelf: a file symbol, local functions, then the exported ones.
   const strtab = new StringTable();
   const symW = new ByteWriter();
-  symW.zeros(SYM_SIZE[64]);
+  symW.zeros(SYM_SIZE[cls]);
   const sym = (name: string, info: number, shndx: number, value: bigint, size: bigint): void => {
-    symW.u32(strtab.add(name)); symW.u8(info); symW.u8(0); symW.u16(shndx); symW.u64(value); symW.u64(size);
+    symW.u32(strtab.add(name));
+    if (cls === 64) { symW.u8(info); symW.u8(0); symW.u16(shndx); symW.u64(value); symW.u64(size); }
+    else { symW.u32(value); symW.u32(size); symW.u8(info); symW.u8(0); symW.u16(shndx); }
   };
   const locals = symbols.filter((s) => s.binding === 'local' && (s.type === 'file' || typeof s.section === 'number'));
   for (const s of locals) sym(s.name, (STB_LOCAL << 4) | (s.type === 'file' ? STT_FILE : s.type === 'func' ? STT_FUNC : STT_NOTYPE), s.type === 'file' ? SHN_ABS : shndxOf(s), s.value, s.size);
@@ -350,7 +371,7 @@ function writeVdsoElf(linkedSections: { name: string; flags: { exec: boolean }; 
   for (const s of globals) sym(s.name, ((s.binding === 'weak' ? STB_WEAK : STB_GLOBAL) << 4) | (s.type === 'func' ? STT_FUNC : s.type === 'object' ? STT_OBJECT : STT_NOTYPE), shndxOf(s), s.value, s.size);
   const shstr = new StringTable();
   const tail: Piece[] = [
-    { name: '.symtab', type: SHT_SYMTAB, flags: 0, align: 8, entsize: SYM_SIZE[64], data: symW.finish(), link: '.strtab', info: 1 + locals.length },
+    { name: '.symtab', type: SHT_SYMTAB, flags: 0, align: W, entsize: SYM_SIZE[cls], data: symW.finish(), link: '.strtab', info: 1 + locals.length },
     { name: '.strtab', type: SHT_STRTAB, flags: 0, align: 1, entsize: 0, data: strtab.finish() },
     { name: '.shstrtab', type: SHT_STRTAB, flags: 0, align: 1, entsize: 0, data: new Uint8Array(0) },
   ];
@@ -362,36 +383,44 @@ function writeVdsoElf(linkedSections: { name: string; flags: { exec: boolean }; 
   for (const p of pieces) offsets.set(p, p.addr!);
   for (const p of tail) { off = Math.ceil(off / p.align) * p.align; offsets.set(p, off); off += p.data.length; }
   const shoff = Math.ceil(off / 8) * 8;
-  const out = new Uint8Array(shoff + SHDR_SIZE[64] * (all.length + 1));
+  const out = new Uint8Array(shoff + SHDR_SIZE[cls] * (all.length + 1));
   const dv = new DataView(out.buffer);
   for (const p of all) out.set(p.data, offsets.get(p)!);
+  const put = (at: number, v: number): void => { if (cls === 64) dv.setBigUint64(at, BigInt(v), true); else dv.setUint32(at, v, true); };
 
-  // ELF header and program headers.
-  out.set([0x7f, 0x45, 0x4c, 0x46, ELFCLASS64, ELFDATA2LSB, EV_CURRENT, ELFOSABI_SYSV]);
-  dv.setUint16(16, ET_DYN, true); dv.setUint16(18, EM_X86_64, true); dv.setUint32(20, EV_CURRENT, true);
-  dv.setBigUint64(24, 0n, true); dv.setBigUint64(32, BigInt(EHDR_SIZE[64]), true); dv.setBigUint64(40, BigInt(shoff), true);
-  dv.setUint16(52, EHDR_SIZE[64], true); dv.setUint16(54, PHDR_SIZE[64], true); dv.setUint16(56, PHNUM, true);
-  dv.setUint16(58, SHDR_SIZE[64], true); dv.setUint16(60, all.length + 1, true); dv.setUint16(62, all.length, true);
+  // ELF header: e_entry, e_phoff and e_shoff are address-sized; the 16-bit fields follow e_flags.
+  out.set([0x7f, 0x45, 0x4c, 0x46, cls === 64 ? ELFCLASS64 : ELFCLASS32, ELFDATA2LSB, EV_CURRENT, ELFOSABI_SYSV]);
+  dv.setUint16(16, ET_DYN, true); dv.setUint16(18, k.machine, true); dv.setUint32(20, EV_CURRENT, true);
+  put(24, 0); put(24 + W, EHDR_SIZE[cls]); put(24 + 2 * W, shoff);
+  const h = 24 + 3 * W + 4;                    // after e_flags
+  dv.setUint16(h, EHDR_SIZE[cls], true); dv.setUint16(h + 2, PHDR_SIZE[cls], true); dv.setUint16(h + 4, PHNUM, true);
+  dv.setUint16(h + 6, SHDR_SIZE[cls], true); dv.setUint16(h + 8, all.length + 1, true); dv.setUint16(h + 10, all.length, true);
   const phdr = (i: number, type: number, flags: number, offset: number, size: number, align: number): void => {
-    const b = EHDR_SIZE[64] + i * PHDR_SIZE[64];
-    dv.setUint32(b, type, true); dv.setUint32(b + 4, flags, true);
-    for (const [k, v] of [[8, offset], [16, offset], [24, offset], [32, size], [40, size], [48, align]]) dv.setBigUint64(b + k, BigInt(v), true);
+    const b = EHDR_SIZE[cls] + i * PHDR_SIZE[cls];
+    dv.setUint32(b, type, true);
+    if (cls === 64) {
+      dv.setUint32(b + 4, flags, true);
+      for (const [k8, v] of [[8, offset], [16, offset], [24, offset], [32, size], [40, size], [48, align]]) dv.setBigUint64(b + k8, BigInt(v), true);
+    } else {
+      // Elf32_Phdr: type offset vaddr paddr filesz memsz flags align.
+      [offset, offset, offset, size, size, flags, align].forEach((v, j) => dv.setUint32(b + 4 + 4 * j, v, true));
+    }
   };
   const dynPiece = pieces[6], notePiece = pieces[7];
   phdr(0, PT_LOAD, PF_R | PF_X, 0, loadEnd, PAGE);
   // Read-only .dynamic: glibc (>= 2.35) then leaves it alone instead of relocating it in place.
-  phdr(1, PT_DYNAMIC, PF_R, dynPiece.addr!, dynPiece.data.length, 8);
+  phdr(1, PT_DYNAMIC, PF_R, dynPiece.addr!, dynPiece.data.length, W);
   phdr(2, PT_NOTE, PF_R, notePiece.addr!, notePiece.data.length, 4);
 
-  // Section headers (index 0 is the null one).
+  // Section headers (index 0 is the null one): name type flags addr offset size link info addralign entsize.
   const index = (name: string | undefined): number => (name ? all.findIndex((p) => p.name === name) + 1 : 0);
   all.forEach((p, i) => {
-    const b = shoff + (i + 1) * SHDR_SIZE[64];
+    const b = shoff + (i + 1) * SHDR_SIZE[cls];
     dv.setUint32(b, shstr.add(p.name), true); dv.setUint32(b + 4, p.type, true);
-    dv.setBigUint64(b + 8, BigInt(p.flags), true); dv.setBigUint64(b + 16, BigInt(p.flags & SHF_ALLOC ? p.addr! : 0), true);
-    dv.setBigUint64(b + 24, BigInt(offsets.get(p)!), true); dv.setBigUint64(b + 32, BigInt(p.data.length), true);
-    dv.setUint32(b + 40, index(p.link), true); dv.setUint32(b + 44, p.info ?? 0, true);
-    dv.setBigUint64(b + 48, BigInt(p.align), true); dv.setBigUint64(b + 56, BigInt(p.entsize), true);
+    let q = b + 8;
+    for (const v of [p.flags, p.flags & SHF_ALLOC ? p.addr! : 0, offsets.get(p)!, p.data.length]) { put(q, v); q += W; }
+    dv.setUint32(q, index(p.link), true); dv.setUint32(q + 4, p.info ?? 0, true); q += 8;
+    put(q, p.align); put(q + W, p.entsize);
   });
   return { bytes: out, exports: exported.map((s) => s.name) };
 }

@@ -10,6 +10,15 @@ const TLB_MASK = TLB_SIZE - 1;
 
 export const enum Access { Read = 0, Write = 1, Exec = 2 }
 
+/** The kinds of data access a watch sees (a mask, as the R/W bits of x86's DR7). */
+export const WATCH_READ = 1, WATCH_WRITE = 2;
+
+/** A watched range of guest memory (a debugger's data breakpoint), at canonical signed addresses. */
+export interface MemWatch { address: number; size: number; kinds: number }
+
+/** Accesses that touched a watch: the watch's index in the list, the span accessed, which kinds. */
+export interface WatchHit { watch: number; address: number; size: number; kinds: number }
+
 class Tlb {
   readonly rTag = new Float64Array(TLB_SIZE).fill(NaN);
   readonly rPage: Page[] = new Array<Page>(TLB_SIZE);
@@ -21,8 +30,28 @@ class Tlb {
   }
 }
 
+/**
+ * A page table: the user half (page numbers >= 0) is the process's own; the kernel half (negative
+ * page numbers, addresses from 0xffff8000_00000000) is one map shared by every address space, as
+ * Linux shares the kernel's top-level page table entries among all processes.
+ */
+export class PageTable {
+  private readonly user = new Map<number, Page>();
+  constructor(readonly kernel: Map<number, Page> = new Map()) {}
+  get(pn: number): Page | undefined { return pn < 0 ? this.kernel.get(pn) : this.user.get(pn); }
+  has(pn: number): boolean { return pn < 0 ? this.kernel.has(pn) : this.user.has(pn); }
+  set(pn: number, p: Page): void { if (pn < 0) this.kernel.set(pn, p); else this.user.set(pn, p); }
+  delete(pn: number): boolean { return pn < 0 ? this.kernel.delete(pn) : this.user.delete(pn); }
+  /** Resident user pages (the kernel half is not the process's). */
+  get size(): number { return this.user.size; }
+  /** User page numbers, then kernel ones. */
+  *keys(): IterableIterator<number> { yield* this.user.keys(); yield* this.kernel.keys(); }
+  /** The user half's pages (fork copies them). */
+  userEntries(): IterableIterator<[number, Page]> { return this.user.entries(); }
+}
+
 export class AddressSpace {
-  readonly pages = new Map<number, Page>();
+  readonly pages: PageTable;
   /** Upper half of the last 64-bit read (read64 returns the lower half). */
   hi = 0;
   /** True while the CPU runs at CPL 3: accesses then need the user bit. */
@@ -39,8 +68,20 @@ export class AddressSpace {
   /** Supplies a page on the first touch of a page number that has none yet (demand-zero and
    *  file-backed mappings cost nothing until used); set by the kernel's memory manager. */
   demand: ((pageNumber: number) => Page | undefined) | null = null;
+  /** Called at each access that touches a watch (the CPU then stops after the instruction). */
+  onWatch: (() => void) | null = null;
+  /** Called when watching starts or ends (compiled blocks add or drop their stop checks). */
+  onWatchingChanged: (() => void) | null = null;
+  /** Accesses that touched a watch since the last takeWatchHits(), one entry per watch. */
+  watchHits: WatchHit[] = [];
+  private watches: MemWatch[] = [];
+  /** Page number -> the access kinds watched somewhere in it. Those accesses never enter the TLB,
+   *  so each one reaches translate(), which checks the exact range; other pages keep the fast path. */
+  private readonly watchPages = new Map<number, number>();
 
-  constructor() {
+  /** `kernelPages`: the kernel half to share (a new machine's first address space starts it). */
+  constructor(kernelPages?: Map<number, Page>) {
+    this.pages = new PageTable(kernelPages);
     this.rTag = this.tlbSup.rTag; this.rPage = this.tlbSup.rPage;
     this.wTag = this.tlbSup.wTag; this.wPage = this.tlbSup.wPage;
   }
@@ -78,6 +119,47 @@ export class AddressSpace {
     this.flushTlb();
   }
 
+  /** Installs `page` at a page number where a fresh space has none yet (fork's copies: no TLB entry can name it). */
+  adoptPage(pn: number, page: Page): void {
+    this.pages.set(pn, page);
+  }
+
+  /**
+   * Shares `page` copy-on-write with the space it comes from (fork). The parent must flush its
+   * TLB afterwards, so that its next write to the page comes through breakCow too.
+   */
+  shareCow(pn: number, page: Page): void {
+    page.cow = true;
+    page.refCount++;
+    this.pages.set(pn, page);
+  }
+
+  /** This space's own copy of a copy-on-write page that another space still holds (the write fault's work). */
+  private breakCow(pn: number, p: Page): Page {
+    if (!p.cow) return p;
+    if (p.refCount <= 1) { p.cow = false; return p; }
+    this.dropCode(pn);
+    const q = new Page(p.prot, p.data.slice());
+    p.refCount--;
+    this.pages.set(pn, q);
+    const i = pn & TLB_MASK;
+    for (const t of [this.tlbUser, this.tlbSup]) {
+      if (t.rTag[i] === pn) t.rTag[i] = NaN;
+      if (t.wTag[i] === pn) t.wTag[i] = NaN;
+    }
+    return q;
+  }
+
+  /** Drops every user page (the process is gone; the kernel half stays). */
+  clearUser(): void {
+    for (const [pn, p] of [...this.pages.userEntries()]) {
+      this.dropCode(pn);
+      p.refCount--;
+      this.pages.delete(pn);
+    }
+    this.flushTlb();
+  }
+
   unmap(addr: number, length: number): void {
     for (const pn of this.residentIn(addr, length)) {
       const p = this.pages.get(pn);
@@ -91,8 +173,9 @@ export class AddressSpace {
 
   protect(addr: number, length: number, prot: number): void {
     for (const pn of this.residentIn(addr, length)) {
-      const p = this.pages.get(pn);
+      let p = this.pages.get(pn);
       if (!p) continue;
+      p = this.breakCow(pn, p); // the permissions live in the page: another space keeps its own
       this.dropCode(pn);
       p.prot = prot | PROT_PRESENT;
     }
@@ -102,8 +185,9 @@ export class AddressSpace {
   /** Sets the permission bits exactly (without forcing PROT_PRESENT: 0 makes PROT_NONE pages). */
   setProt(addr: number, length: number, prot: number): void {
     for (const pn of this.residentIn(addr, length)) {
-      const p = this.pages.get(pn);
+      let p = this.pages.get(pn);
       if (!p) continue;
+      p = this.breakCow(pn, p);
       this.dropCode(pn);
       p.prot = prot;
     }
@@ -116,7 +200,7 @@ export class AddressSpace {
     const first = Math.floor(addr / PAGE_SIZE);
     const last = Math.floor((addr + Math.max(length, 1) - 1) / PAGE_SIZE);
     const out: number[] = [];
-    if (last - first + 1 > this.pages.size) {
+    if (last - first + 1 > this.pages.size + this.pages.kernel.size) {
       for (const pn of this.pages.keys()) if (pn >= first && pn <= last) out.push(pn);
       out.sort((a, b) => a - b);
     } else {
@@ -174,13 +258,54 @@ export class AddressSpace {
     if (p && p.codeBlocks > 0 && this.onCodeWrite) this.onCodeWrite(pn);
   }
 
+  // ---- watches (data breakpoints: exact ranges, reads and writes, by the CPU at any privilege) ----
+
+  get watching(): boolean {
+    return this.watches.length > 0;
+  }
+
+  /** Replaces the watch list. Accesses by the debugger and the native services (readBytes,
+   *  writeBytes) are not seen: only the CPU's, user and kernel alike. */
+  setWatches(list: MemWatch[]): void {
+    const was = this.watching;
+    this.watches = list.filter((w) => w.size > 0 && w.kinds !== 0).map((w) => ({ ...w }));
+    this.watchPages.clear();
+    for (const w of this.watches) for (const pn of pageRange(w.address, w.size)) this.watchPages.set(pn, (this.watchPages.get(pn) ?? 0) | w.kinds);
+    this.watchHits = [];
+    this.flushTlb();
+    if (was !== this.watching) this.onWatchingChanged?.();
+  }
+
+  /** The hits since the last call (and forgets them). */
+  takeWatchHits(): WatchHit[] {
+    const h = this.watchHits;
+    this.watchHits = [];
+    return h;
+  }
+
+  private checkWatches(addr: number, size: number, kind: number): void {
+    for (let k = 0; k < this.watches.length; k++) {
+      const w = this.watches[k];
+      if ((w.kinds & kind) === 0 || addr + size <= w.address || addr >= w.address + w.size) continue;
+      const old = this.watchHits.find((h) => h.watch === k);
+      if (old) {
+        // One instruction, several accesses (rep movsb, a read-modify-write): their span, their kinds.
+        const end = Math.max(old.address + old.size, addr + size);
+        old.address = Math.min(old.address, addr);
+        old.size = end - old.address;
+        old.kinds |= kind;
+      } else this.watchHits.push({ watch: k, address: addr, size, kinds: kind });
+      this.onWatch?.();
+    }
+  }
+
   // ---- translation (slow path: permission checks, TLB fill, faults) ----
 
-  /** The page for an access at the current privilege, or a #GP/#PF. */
-  translate(addr: number, access: Access): Page {
+  /** The page for an access of `size` bytes at the current privilege, or a #GP/#PF. */
+  translate(addr: number, access: Access, size = 1): Page {
     if (!isCanonical(addr)) throw new GuestFault(VEC_GP, 0);
     const pn = Math.floor(addr / PAGE_SIZE);
-    const p = this.resident(pn);
+    let p = this.resident(pn);
     const user = this.userMode;
     let err = (access === Access.Write ? PF_W : 0) | (user ? PF_U : 0) | (access === Access.Exec ? PF_I : 0);
     if (p === undefined) throw new GuestFault(VEC_PF, err, addr);
@@ -193,10 +318,15 @@ export class AddressSpace {
       throw new GuestFault(VEC_PF, err, addr);
     }
     const i = pn & TLB_MASK;
-    if (access === Access.Read) { this.rTag[i] = pn; this.rPage[i] = p; }
-    else if (access === Access.Write) {
+    const watched = this.watchPages.size === 0 || access === Access.Exec ? 0 : this.watchPages.get(pn) ?? 0;
+    if (access === Access.Read) {
+      if ((watched & WATCH_READ) === 0) { this.rTag[i] = pn; this.rPage[i] = p; }
+      else this.checkWatches(addr, size, WATCH_READ);
+    } else if (access === Access.Write) {
+      if (p.cow) p = this.breakCow(pn, p);
       if (p.codeBlocks > 0 && this.onCodeWrite) this.onCodeWrite(pn);
-      if (p.codeBlocks === 0) { this.wTag[i] = pn; this.wPage[i] = p; }
+      if ((watched & WATCH_WRITE) !== 0) this.checkWatches(addr, size, WATCH_WRITE);
+      else if (p.codeBlocks === 0) { this.wTag[i] = pn; this.wPage[i] = p; }
     }
     return p;
   }
@@ -217,7 +347,7 @@ export class AddressSpace {
     if (off > 4094) return this.readSplit(a, 2);
     const pn = (a - off) / 4096;
     const i = pn & 255;
-    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
+    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read, 2);
     return p.view.getUint16(off, true);
   }
   /** Returns the value as a signed int32. */
@@ -226,7 +356,7 @@ export class AddressSpace {
     if (off > 4092) return this.readSplit(a, 4) | 0;
     const pn = (a - off) / 4096;
     const i = pn & 255;
-    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
+    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read, 4);
     return p.view.getInt32(off, true);
   }
   /** Returns the low half (int32) and leaves the high half in `this.hi`. */
@@ -239,7 +369,7 @@ export class AddressSpace {
     }
     const pn = (a - off) / 4096;
     const i = pn & 255;
-    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read);
+    const p = this.rTag[i] === pn ? this.rPage[i] : this.translate(a, Access.Read, 8);
     const v = p.view;
     this.hi = v.getInt32(off + 4, true);
     return v.getInt32(off, true);
@@ -257,7 +387,7 @@ export class AddressSpace {
     if (off > 4094) return this.writeSplit(a, 2, v);
     const pn = (a - off) / 4096;
     const i = pn & 255;
-    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
+    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write, 2);
     p.view.setUint16(off, v, true);
   }
   write32(a: number, v: number): void {
@@ -265,7 +395,7 @@ export class AddressSpace {
     if (off > 4092) return this.writeSplit(a, 4, v);
     const pn = (a - off) / 4096;
     const i = pn & 255;
-    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
+    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write, 4);
     p.view.setInt32(off, v, true);
   }
   write64(a: number, lo: number, hi: number): void {
@@ -278,7 +408,7 @@ export class AddressSpace {
     }
     const pn = (a - off) / 4096;
     const i = pn & 255;
-    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write);
+    const p = this.wTag[i] === pn ? this.wPage[i] : this.translate(a, Access.Write, 8);
     const v = p.view;
     v.setInt32(off, lo, true);
     v.setInt32(off + 4, hi, true);
@@ -334,8 +464,9 @@ export class AddressSpace {
     while (done < bytes.length) {
       const a = addr + done;
       const pn = Math.floor(a / PAGE_SIZE);
-      const p = this.resident(pn);
+      let p = this.resident(pn);
       if (!p) throw new GuestFault(VEC_PF, PF_W, a);
+      if (p.cow) p = this.breakCow(pn, p);
       if (p.codeBlocks > 0 && this.onCodeWrite) this.onCodeWrite(pn);
       const off = a & 4095;
       const k = Math.min(bytes.length - done, PAGE_SIZE - off);

@@ -1,5 +1,5 @@
 // One 4 KiB guest page: its bytes, its permission bits, and a reference count so that a later
-// fork can share pages copy-on-write (a writer with refCount > 1 copies first; not done yet).
+// fork can share pages copy-on-write (a writer with refCount > 1 copies first).
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -17,6 +17,11 @@ export class Page {
   readonly view: DataView;
   prot: number;
   refCount = 1;
+  /**
+   * Shared copy-on-write since a fork: while more than one address space holds the page, the first
+   * to write gets its own copy (AddressSpace.breakCow).
+   */
+  cow = false;
   /** Number of cached decoded blocks that start in or overlap this page (self-modifying code check). */
   codeBlocks = 0;
 

@@ -9,9 +9,10 @@ import type { GuestMemory, SyscallEvent } from './event';
 import type { Arg, Signature, SpecialName } from './signatures';
 import {
   boxedStr, direntsStr, intPairStr, iovecStr, rlimitStr, sigactionStr, sigsetBitsStr, sigsetStr, stackStr, statStr,
-  sysinfoStr, termiosStr, timespecStr, timevalStr, utsnameStr, waitStatusStr, winsizeStr,
+  sysinfoStr, termiosStr, timespecStr, timevalStr, itimervalStr, utsnameStr, waitStatusStr, winsizeStr,
 } from './structs';
 import { ENUMS, FLAG_SETS, formatEnum, formatFlags, lookup, signalName } from './xlat';
+import { gidListStr, offsetStr, statfsStr, statxStr, utimesStr } from './structs-fs';
 
 export interface ArgContext {
   ev: SyscallEvent;
@@ -89,6 +90,7 @@ function structArg(s: string, v: bigint, mem: GuestMemory, ctx: ArgContext, exit
     case 'timespec': return timespecStr(mem, v, abi, false);
     case 'timespec32': return timespecStr(mem, v, abi, true);
     case 'timeval': return timevalStr(mem, v, abi);
+    case 'itimerval': return itimervalStr(mem, v, abi);
     case 'sigaction': return sigactionStr(mem, v, abi, Number(ulong(ctx.ev.args[sig.args.length - 1] ?? 8n, abi)));
     case 'rlimit': return rlimitStr(mem, v, abi, true);
     case 'rlimit32': return rlimitStr(mem, v, abi, false);
@@ -97,6 +99,9 @@ function structArg(s: string, v: bigint, mem: GuestMemory, ctx: ArgContext, exit
     case 'stack': return stackStr(mem, v, abi);
     case 'winsize': return winsizeStr(mem, v, abi);
     case 'termios': return termiosStr(mem, v, abi);
+    case 'statx': return statxStr(mem, v, abi);
+    case 'statfs': return statfsStr(mem, v, abi);
+    case 'utimes': return utimesStr(mem, v, abi);
   }
   return ptrStr(v, abi);
 }
@@ -138,6 +143,12 @@ function special(name: SpecialName, i: number, v: bigint, ctx: ArgContext): stri
     case 'mremapNew': return uint(ev.args[3] ?? 0n) & 2 ? ptrStr(v, abi) : undefined;
     case 'cloneFlags': return cloneArgs(ctx);
     case 'childTid': return ptrStr(v, abi);
+    case 'offInOut': return offsetStr(ctx.entryMem, exitOk ? ctx.exitMem : undefined, v, abi);
+    case 'loff': return offsetStr(ctx.entryMem, undefined, v, abi);
+    case 'gidList': {
+      const r = retValue(ctx);
+      return exitOk && r !== undefined && sint(ev.args[0] ?? 0n) > 0 ? gidListStr(ctx.exitMem, v, abi, Number(r)) : ptrStr(v, abi);
+    }
   }
 }
 

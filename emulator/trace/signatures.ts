@@ -5,8 +5,9 @@
 import type { EnumName, FlagSetName } from './xlat';
 
 export type StructName =
-  | 'stat' | 'stat64' | 'oldstat' | 'timespec' | 'timespec32' | 'timeval' | 'sigaction' | 'rlimit' | 'rlimit32'
-  | 'utsname' | 'sysinfo' | 'stack' | 'winsize' | 'termios';
+  | 'stat' | 'stat64' | 'oldstat' | 'timespec' | 'timespec32' | 'timeval' | 'itimerval' | 'sigaction' | 'rlimit' | 'rlimit32'
+  | 'utsname' | 'sysinfo' | 'stack' | 'winsize' | 'termios'
+  | 'statx' | 'statfs' | 'utimes';
 
 export type Arg =
   | { k: 'int' } | { k: 'uint' } | { k: 'long' } | { k: 'ulong' } | { k: 'hex' } | { k: 'ptr' } | { k: 'oct' }
@@ -26,7 +27,8 @@ export type Arg =
 
 export type SpecialName =
   | 'argv' | 'envp' | 'openMode' | 'fcntlArg' | 'ioctlArg' | 'waitStatus' | 'pipe' | 'timeOut' | 'archPrctlAddr'
-  | 'dirents' | 'remain' | 'mremapNew' | 'cloneFlags' | 'childTid' | 'wait4Pid';
+  | 'dirents' | 'remain' | 'mremapNew' | 'cloneFlags' | 'childTid' | 'wait4Pid'
+  | 'offInOut' | 'loff' | 'gidList';
 
 export type RetKind = 'dec' | 'hex' | 'oct' | 'none' | 'fcntl';
 
@@ -146,6 +148,35 @@ export const SIGNATURES: Record<string, Signature> = {
   fdatasync: sig_([fd]),
   chroot: sig_([path]),
   alarm: sig_([uint]),
+  setitimer: sig_([en('itimer', 'ITIMER'), st('itimerval'), out('itimerval')]),
+  getitimer: sig_([en('itimer', 'ITIMER'), out('itimerval')]),
+  rt_sigsuspend: sig_([sigset(1), ulong]),
+  // File calls (services-fs.ts)
+  statx: sig_([dirfd, path, flags('statx'), flags('statxMask'), out('statx')]),
+  statfs: sig_([path, out('statfs')]),
+  fstatfs: sig_([fd, out('statfs')]),
+  utimensat: sig_([dirfd, path, st('utimes'), flags('at')]),
+  fchmodat: sig_([dirfd, path, oct]),
+  fchmodat2: sig_([dirfd, path, oct, flags('at')]),
+  chown: sig_([path, int, int]),
+  lchown: sig_([path, int, int]),
+  fchown: sig_([fd, int, int]),
+  fchownat: sig_([dirfd, path, int, int, flags('at')]),
+  symlinkat: sig_([path, dirfd, path]),
+  linkat: sig_([dirfd, path, dirfd, path, flags('at')]),
+  memfd_create: sig_([{ k: 'str' }, flags('mfd')]),
+  sendfile: sig_([fd, fd, sp('offInOut', true), ulong]),
+  copy_file_range: sig_([fd, sp('loff'), fd, sp('loff'), ulong, uint]),
+  fadvise64: sig_([fd, long, ulong, en('fadvise', 'POSIX_FADV')]),
+  flock: sig_([fd, flags('lock')]),
+  syncfs: sig_([fd]),
+  getgroups: sig_([int, sp('gidList', true)]),
+  getxattr: sig_([path, { k: 'str' }, outbuf, ulong]),
+  lgetxattr: sig_([path, { k: 'str' }, outbuf, ulong]),
+  fgetxattr: sig_([fd, { k: 'str' }, outbuf, ulong]),
+  listxattr: sig_([path, outbuf, ulong]),
+  llistxattr: sig_([path, outbuf, ulong]),
+  flistxattr: sig_([fd, outbuf, ulong]),
   // i386 names of the same calls
   _llseek: sig_([fd, ulong, ulong, ptr, en('whence', 'SEEK')]),
   stat64: sig_([path, out('stat64')]),

@@ -20,8 +20,11 @@ export interface StraceOptions {
   cpuHz?: number;
   /** -a: column of ` = ` (40, as strace); 0 for a single space. */
   align?: number;
-  /** 'file' = `-f -o FILE` (`1234  `), 'bracket' = stderr (`[pid  1234] `), 'none'. */
-  pidPrefix?: 'none' | 'file' | 'bracket';
+  /**
+   * 'file' = `-f -o FILE` (`1234  ` on every line), 'bracket' = `[pid  1234] ` on every line,
+   * 'auto' = strace -f on stderr: `[pid  1234] ` while more than one process is traced, 'none'.
+   */
+  pidPrefix?: 'none' | 'file' | 'bracket' | 'auto';
   /** -qq drops `+++ exited with N +++`. */
   quiet?: boolean;
   tables?: SyscallTables;
@@ -161,42 +164,59 @@ export function formatPersonality(pid: number, abi: SyscallAbi): string {
 export class StraceWriter {
   private open?: { tid: number; pid: number; text: string };
   private readonly unfinished = new Set<number>();
+  /** Processes traced now ('auto' prefixes: strace counts its tracees, nprocs). */
+  private readonly live = new Set<number>();
 
   constructor(private readonly out: (line: string) => void, private readonly o: StraceOptions = {}) {}
+
+  private prefix(pid: number): string {
+    if (this.live.size === 0) this.live.add(pid);
+    if (this.o.pidPrefix !== 'auto') return pidPrefix(pid, this.o);
+    return this.live.size > 1 ? pidPrefix(pid, { pidPrefix: 'bracket' }) : '';
+  }
+
+  /** A new process is traced from its creation on (strace -f attaches it at fork). */
+  private created(ev: SyscallEvent): void {
+    // (Threads count too: strace -f prefixes their lines with the thread id.)
+    if (['fork', 'vfork', 'clone', 'clone3'].includes(callName(ev)) && ev.ret !== undefined && ev.ret > 0n) this.live.add(Number(ev.ret));
+  }
 
   /** A call enters the kernel (its ret is not known yet). */
   enter(ev: SyscallEvent, mem: GuestMemory): void {
     this.interrupt();
-    this.open = { tid: ev.tid, pid: ev.pid, text: pidPrefix(ev.pid, this.o) + formatEntry(ev, mem, this.o) };
+    this.open = { tid: ev.tid, pid: ev.pid, text: this.prefix(ev.tid) + formatEntry(ev, mem, this.o) };
   }
 
   /** The call returns (ev.ret set) or ends without returning (ev.ret undefined: `= ?`). */
   exit(ev: SyscallEvent, mem: GuestMemory, entryMem: GuestMemory = mem): void {
     if (this.open && this.open.tid === ev.tid) {
       this.open = undefined;
-      this.out(pidPrefix(ev.pid, this.o) + formatCall(ev, mem, this.o, entryMem));
+      this.out(this.prefix(ev.tid) + formatCall(ev, mem, this.o, entryMem));
+      this.created(ev);
       return;
     }
     this.interrupt();
     this.unfinished.delete(ev.tid);
-    this.out(pidPrefix(ev.pid, this.o) + formatResumed(ev, mem, this.o, entryMem));
+    this.out(this.prefix(ev.tid) + formatResumed(ev, mem, this.o, entryMem));
+    this.created(ev);
   }
 
   /** A whole call at once (entry and exit with nothing in between). */
   call(ev: SyscallEvent, mem: GuestMemory, entryMem: GuestMemory = mem): void {
     this.interrupt();
-    this.out(pidPrefix(ev.pid, this.o) + formatCall(ev, mem, this.o, entryMem));
+    this.out(this.prefix(ev.tid) + formatCall(ev, mem, this.o, entryMem));
+    this.created(ev);
   }
 
   signal(s: SignalEvent): void {
     this.interrupt();
-    this.out(pidPrefix(s.pid, this.o) + formatSignal(s));
+    this.out(this.prefix(s.tid) + formatSignal(s));
   }
 
   processExit(e: ProcessExitEvent): void {
     this.interrupt();
-    if (e.signal === undefined && this.o.quiet) return;
-    this.out(pidPrefix(e.pid, this.o) + formatProcessExit(e));
+    if (!(e.signal === undefined && this.o.quiet)) this.out(this.prefix(e.pid) + formatProcessExit(e));
+    this.live.delete(e.pid);
   }
 
   /** Ends a held entry line as `<unfinished ...>`. */

@@ -42,6 +42,13 @@ export function timevalStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi): str
     `{tv_sec=${w === 4 ? s32(r(0, 4)) : s64(r(0, 8))}, tv_usec=${w === 4 ? s32(r(4, 4)) : s64(r(8, 8))}}`);
 }
 
+/** struct itimerval: {it_interval={...}, it_value={...}}, two timevals. */
+export function itimervalStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi): string {
+  const w = abi === 'i386' ? 4 : 8;
+  return withStruct(mem, addr, abi, 4 * w, () =>
+    `{it_interval=${timevalStr(mem, addr, abi)}, it_value=${timevalStr(mem, addr + BigInt(2 * w), abi)}}`);
+}
+
 /** st_mode as strace prints it: S_IFREG|0644, with S_ISUID/S_ISGID/S_ISVTX named. */
 export function modeStr(mode: number): string {
   const type = lookup(ENUMS.fileType, mode & 0o170000);

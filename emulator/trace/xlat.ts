@@ -101,12 +101,39 @@ export const FLAG_SETS = {
   pipe: { unknown: 'O_???', flags: OPEN_FLAGS },
   ss: { unknown: 'SS_???', flags: [[1, 'SS_ONSTACK'], [2, 'SS_DISABLE'], [0x80000000, 'SS_AUTODISARM']] },
   rename: { unknown: 'RENAME_??', flags: [[1, 'RENAME_NOREPLACE'], [2, 'RENAME_EXCHANGE'], [4, 'RENAME_WHITEOUT']] },
+  // File calls (native/vfs-extra.ts): statx's sync type is a two-bit field printed first, even when 0.
+  statx: {
+    unknown: 'AT_???',
+    field: { mask: 0x6000, names: [[0, 'AT_STATX_SYNC_AS_STAT'], [0x2000, 'AT_STATX_FORCE_SYNC'], [0x4000, 'AT_STATX_DONT_SYNC']], unknown: 'AT_STATX_???' },
+    flags: [[0x100, 'AT_SYMLINK_NOFOLLOW'], [0x400, 'AT_SYMLINK_FOLLOW'], [0x800, 'AT_NO_AUTOMOUNT'], [0x1000, 'AT_EMPTY_PATH']],
+  },
+  statxMask: {
+    unknown: 'STATX_???',
+    flags: [[0xfff, 'STATX_ALL'], [0x7ff, 'STATX_BASIC_STATS'], [1, 'STATX_TYPE'], [2, 'STATX_MODE'], [4, 'STATX_NLINK'], [8, 'STATX_UID'],
+      [0x10, 'STATX_GID'], [0x20, 'STATX_ATIME'], [0x40, 'STATX_MTIME'], [0x80, 'STATX_CTIME'], [0x100, 'STATX_INO'], [0x200, 'STATX_SIZE'],
+      [0x400, 'STATX_BLOCKS'], [0x800, 'STATX_BTIME'], [0x1000, 'STATX_MNT_ID'], [0x2000, 'STATX_DIOALIGN'], [0x4000, 'STATX_MNT_ID_UNIQUE'],
+      [0x8000, 'STATX_SUBVOL'], [0x10000, 'STATX_WRITE_ATOMIC']],
+  },
+  statxAttr: {
+    unknown: 'STATX_ATTR_???',
+    flags: [[0x4, 'STATX_ATTR_COMPRESSED'], [0x10, 'STATX_ATTR_IMMUTABLE'], [0x20, 'STATX_ATTR_APPEND'], [0x40, 'STATX_ATTR_NODUMP'],
+      [0x800, 'STATX_ATTR_ENCRYPTED'], [0x1000, 'STATX_ATTR_AUTOMOUNT'], [0x2000, 'STATX_ATTR_MOUNT_ROOT'], [0x100000, 'STATX_ATTR_VERITY'],
+      [0x200000, 'STATX_ATTR_DAX']],
+  },
+  statfs: {
+    unknown: 'ST_???',
+    flags: [[1, 'ST_RDONLY'], [2, 'ST_NOSUID'], [4, 'ST_NODEV'], [8, 'ST_NOEXEC'], [0x10, 'ST_SYNCHRONOUS'], [0x20, 'ST_VALID'],
+      [0x40, 'ST_MANDLOCK'], [0x400, 'ST_NOATIME'], [0x800, 'ST_NODIRATIME'], [0x1000, 'ST_RELATIME'], [0x2000, 'ST_NOSYMFOLLOW']],
+  },
+  mfd: { unknown: 'MFD_???', flags: [[1, 'MFD_CLOEXEC'], [2, 'MFD_ALLOW_SEALING'], [4, 'MFD_HUGETLB'], [8, 'MFD_NOEXEC_SEAL'], [0x10, 'MFD_EXEC']] },
+  lock: { unknown: 'LOCK_???', flags: [[1, 'LOCK_SH'], [2, 'LOCK_EX'], [4, 'LOCK_NB'], [8, 'LOCK_UN'], [0x20, 'LOCK_MAND'], [0x40, 'LOCK_READ'], [0x80, 'LOCK_WRITE']] },
 } satisfies Record<string, FlagSet>;
 
 export type FlagSetName = keyof typeof FLAG_SETS;
 
 export const ENUMS = {
   signal: SIGNALS,
+  itimer: [[0, 'ITIMER_REAL'], [1, 'ITIMER_VIRTUAL'], [2, 'ITIMER_PROF']],
   whence: [[0, 'SEEK_SET'], [1, 'SEEK_CUR'], [2, 'SEEK_END'], [3, 'SEEK_DATA'], [4, 'SEEK_HOLE']],
   clock: [[0, 'CLOCK_REALTIME'], [1, 'CLOCK_MONOTONIC'], [2, 'CLOCK_PROCESS_CPUTIME_ID'], [3, 'CLOCK_THREAD_CPUTIME_ID'],
     [4, 'CLOCK_MONOTONIC_RAW'], [5, 'CLOCK_REALTIME_COARSE'], [6, 'CLOCK_MONOTONIC_COARSE'], [7, 'CLOCK_BOOTTIME'],
@@ -140,6 +167,13 @@ export const ENUMS = {
     [5, 'FUTEX_WAKE_OP'], [6, 'FUTEX_LOCK_PI'], [7, 'FUTEX_UNLOCK_PI'], [8, 'FUTEX_TRYLOCK_PI'], [9, 'FUTEX_WAIT_BITSET'],
     [10, 'FUTEX_WAKE_BITSET'], [128, 'FUTEX_WAIT_PRIVATE'], [129, 'FUTEX_WAKE_PRIVATE'], [137, 'FUTEX_WAIT_BITSET_PRIVATE'],
     [138, 'FUTEX_WAKE_BITSET_PRIVATE']],
+  fadvise: [[0, 'POSIX_FADV_NORMAL'], [1, 'POSIX_FADV_RANDOM'], [2, 'POSIX_FADV_SEQUENTIAL'], [3, 'POSIX_FADV_WILLNEED'],
+    [4, 'POSIX_FADV_DONTNEED'], [5, 'POSIX_FADV_NOREUSE']],
+  /** statfs's f_type: the file systems' magic numbers (include/uapi/linux/magic.h). */
+  fsMagic: [[0xef53, 'EXT2_SUPER_MAGIC'], [0x01021994, 'TMPFS_MAGIC'], [0x50495045, 'PIPEFS_MAGIC'], [0x9fa0, 'PROC_SUPER_MAGIC'],
+    [0x794c7630, 'OVERLAYFS_SUPER_MAGIC'], [0x9123683e, 'BTRFS_SUPER_MAGIC'], [0x58465342, 'XFS_SUPER_MAGIC'], [0x62656572, 'SYSFS_MAGIC'],
+    [0x1cd1, 'DEVPTS_SUPER_MAGIC'], [0x6969, 'NFS_SUPER_MAGIC'], [0x65735546, 'FUSE_SUPER_MAGIC'], [0x01021997, 'V9FS_MAGIC'],
+    [0x73717368, 'SQUASHFS_MAGIC'], [0x63677270, 'CGROUP2_SUPER_MAGIC'], [0x4d44, 'MSDOS_SUPER_MAGIC'], [0x534f434b, 'SOCKFS_MAGIC']],
   fileType: [[0o140000, 'S_IFSOCK'], [0o120000, 'S_IFLNK'], [0o100000, 'S_IFREG'], [0o60000, 'S_IFBLK'],
     [0o40000, 'S_IFDIR'], [0o20000, 'S_IFCHR'], [0o10000, 'S_IFIFO']],
 } satisfies Record<string, Xlat>;

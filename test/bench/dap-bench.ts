@@ -1,7 +1,9 @@
 // The debugger's speed, through the real adapter process (out/adapter/dap/main.js) and a DAP client:
 // launch to stopped-on-entry, the median stepIn round trip, and continue throughput (guest MIPS) with
-// 100 breakpoints set vs none. A script, not a test: it prints figures and the goals (launch < 300 ms,
-// step < 5 ms, breakpoints cost < 10%), and fails on nothing. Run: node out/test/bench/dap-bench.js
+// 100 breakpoints set vs none, and the stepBack round trip 10 million instructions into a run (a
+// re-execution from boot). A script, not a test: it prints figures and the goals (launch < 300 ms,
+// step < 5 ms, breakpoints cost < 10%, stepBack < 300 ms), and fails on nothing.
+// Run: node out/test/bench/dap-bench.js
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -105,6 +107,83 @@ async function throughput(file: string, lines: number[]): Promise<{ mips: number
   });
 }
 
+/** Iterations of the watch program's loop (4 instructions each, one a memory read). */
+const WATCH_ITERATIONS = 20_000_000;
+const WATCH_INSNS = 2 + 4 * WATCH_ITERATIONS + 3;
+
+/** A loop that reads `val` each time; `near` is on the same page and never read, `far` on another page. */
+function watchProgram(dir: string): string {
+  const src = [
+    '        .data', 'val:    .quad 1', '        .space 56', 'near:   .quad 0', '        .balign 4096', 'far:    .quad 0',
+    '        .text', '        .globl _start', '_start:',
+    `        mov $${WATCH_ITERATIONS}, %ecx`, '        xor %ebx, %ebx',
+    '1:      add val(%rip), %rbx', '        add $1, %rdx', '        dec %rcx', '        jnz 1b',
+    '        mov $60, %eax', '        xor %edi, %edi', '        syscall',
+  ];
+  const file = path.join(dir, 'watch.s');
+  fs.writeFileSync(file, src.join('\n') + '\n');
+  return file;
+}
+
+/** Guest MIPS from continue to exit with one read watchpoint on `symbol` (none: no watchpoint); it must never stop. */
+async function watchThroughput(file: string, symbol?: string): Promise<number> {
+  return session(async (dc) => {
+    const stopped = dc.waitForEvent('stopped', 20000);
+    await launch(dc, { program: file, stopOnEntry: true });
+    await stopped;
+    if (symbol) {
+      const info = await dc.customRequest('dataBreakpointInfo', { name: symbol, bytes: 8 }) as DebugProtocol.DataBreakpointInfoResponse;
+      const r = await dc.customRequest('setDataBreakpoints', { breakpoints: [{ dataId: info.body.dataId, accessType: 'read' }] }) as DebugProtocol.SetDataBreakpointsResponse;
+      if (!r.body.breakpoints[0].verified) throw new Error(`no watchpoint on ${symbol}`);
+    }
+    const exited = dc.waitForEvent('exited', 120000);
+    const t0 = performance.now();
+    await dc.continueRequest({ threadId: 1 });
+    await exited;
+    return WATCH_INSNS / (performance.now() - t0) / 1000;
+  });
+}
+
+/** Iterations of the stepBack program's loop: 4 instructions each, 10 million in all. */
+const BACK_ITERATIONS = 2_500_000;
+
+/** A loop of 10 million instructions, then a line where the session stops (a breakpoint). */
+function backProgram(dir: string): { file: string; line: number } {
+  const src = [
+    '        .text', '        .globl _start', '_start:',
+    `        mov $${BACK_ITERATIONS}, %ecx`, '        xor %ebx, %ebx',
+    '1:      add %rcx, %rbx', '        add $1, %rdx', '        dec %rcx', '        jnz 1b',
+    '        mov $60, %eax', '        xor %edi, %edi', '        syscall',
+  ];
+  const file = path.join(dir, 'back.s');
+  fs.writeFileSync(file, src.join('\n') + '\n');
+  return { file, line: 10 };
+}
+
+/** stepBack round trips (by line and by instruction) from 10 million instructions into the run; a `next` in between comes back. */
+async function stepBackTimes(dir: string, n: number): Promise<{ line: number[]; insn: number[] }> {
+  const { file, line } = backProgram(dir);
+  return session(async (dc) => {
+    const stopped = dc.waitForEvent('stopped', 60000);
+    await launch(dc, { program: file }, () => dc.setBreakpointsRequest({ source: { path: file }, breakpoints: [{ line }] }));
+    await stopped;
+    const out = { line: [] as number[], insn: [] as number[] };
+    for (let i = 0; i < n; i++) {
+      for (const granularity of ['statement', 'instruction'] as const) {
+        const t0 = performance.now();
+        const back = dc.waitForEvent('stopped', 60000);
+        await dc.stepBackRequest({ threadId: 1, granularity });
+        await back;
+        (granularity === 'instruction' ? out.insn : out.line).push(performance.now() - t0);
+        const fwd = dc.waitForEvent('stopped', 60000);
+        await dc.nextRequest({ threadId: 1, granularity });
+        await fwd;
+      }
+    }
+    return out;
+  });
+}
+
 async function main(): Promise<void> {
   if (!fs.existsSync(ADAPTER)) throw new Error(`${ADAPTER} is missing: run npx tsc -p .`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'trapdoor-dap-bench-'));
@@ -122,6 +201,14 @@ async function main(): Promise<void> {
       with100.push(r.mips);
       verified = r.verified;
     }
+    const back = await stepBackTimes(dir, 7);
+    const wfile = watchProgram(dir);
+    const wNone: number[] = [], wFar: number[] = [], wNear: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      wNone.push(await watchThroughput(wfile));
+      wFar.push(await watchThroughput(wfile, 'far'));
+      wNear.push(await watchThroughput(wfile, 'near'));
+    }
     // Throughput: the best of 5 (interleaved), as other load on the host only ever slows a run down.
     const l = median(launches), s = median(steps), a = Math.max(...none), b = Math.max(...with100);
     const cost = (1 - b / a) * 100;
@@ -132,6 +219,15 @@ async function main(): Promise<void> {
     console.log(row(`continue, ${verified} breakpoints set (best of 5)`, `${b.toFixed(0)} MIPS`, '', true));
     console.log(`(medians: ${median(none).toFixed(0)} and ${median(with100).toFixed(0)} MIPS)`);
     console.log(row('breakpoints cost (ratio with/without)', `${cost.toFixed(1)}% (${(b / a).toFixed(3)})`, '< 10%', cost < 10));
+    const bl = median(back.line), bi = median(back.insn);
+    console.log(row('stepBack 10M insns in, by line (median of 7)', `${bl.toFixed(0)} ms`, '< 300 ms', bl < 300));
+    console.log(row('stepBack 10M insns in, by instruction', `${bi.toFixed(0)} ms`, '< 300 ms', bi < 300));
+    // A memory-reading loop: no watchpoint, a read watchpoint on a page it does not touch, and on
+    // bytes it does not read in the page it reads (every access there takes the slow path).
+    const [wn, wf, wp] = [wNone, wFar, wNear].map((x) => Math.max(...x));
+    console.log(row('memory loop, no watchpoint (best of 3)', `${wn.toFixed(0)} MIPS`, '', true));
+    console.log(row('  read watchpoint on another page', `${wf.toFixed(0)} MIPS`, '', true));
+    console.log(row('  read watchpoint on the page it reads', `${wp.toFixed(0)} MIPS`, '', true));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

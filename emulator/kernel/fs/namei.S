@@ -39,44 +39,6 @@ SYM_FUNC_START(getname)
 	jmp	getname_into
 SYM_FUNC_END(getname)
 
-/*
- * PATH_SYSCALL name, service, path_arg: the argument in register path_arg is a user path;
- * replace it with the kernel copy, keep the other arguments, and call the service.
- */
-.macro PATH_SYSCALL name, service, path_arg
-SYM_FUNC_START(\name)
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%r8
-	movq	\path_arg, %rdi
-	call	getname
-	popq	%r8
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR: a kernel pointer is negative too */
-	jae	1f
-	movq	%rax, \path_arg
-	movl	$VMCALL_\service, %eax
-	vmcall
-1:	ret
-SYM_FUNC_END(\name)
-.endm
-
-/* AT_FDCWD_SYSCALL name, target: the old call without a directory fd is the *at one with AT_FDCWD. */
-.macro AT_FDCWD_SYSCALL name, target
-SYM_FUNC_START(\name)
-	movq	%rdx, %rcx			/* shift the arguments right by one */
-	movq	%rsi, %rdx
-	movq	%rdi, %rsi
-	movq	$AT_FDCWD, %rdi
-	jmp	\target
-SYM_FUNC_END(\name)
-.endm
-
 /* long openat(int dfd, const char __user *filename, int flags, umode_t mode) */
 	PATH_SYSCALL sys_openat, do_sys_openat, %rsi
 /* long open(const char __user *filename, int flags, umode_t mode) */
@@ -184,3 +146,88 @@ SYM_FUNC_START(sys_execve)
 	popq	%r12
 	ret
 SYM_FUNC_END(sys_execve)
+
+/*
+ * TWO_PATHS_SYSCALL name, service: (int olddfd, const char __user *oldname, int newdfd,
+ * const char __user *newname, unsigned int flags). The old path goes into the path buffer, the
+ * new one into the data buffer, then the service gets both kernel copies and the other arguments.
+ */
+.macro TWO_PATHS_SYSCALL name, service
+SYM_FUNC_START(\name)
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rdi, %r12			/* olddfd */
+	movq	%rdx, %r14			/* newdfd */
+	movq	%rcx, %r15			/* newname (user) */
+	movq	%r8, %rbx			/* flags */
+	movq	%rsi, %rdi
+	call	getname				/* oldname */
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR */
+	jae	9f
+	movq	%rax, %r13
+	LOAD_KBUF_DATA %rdi
+	movq	%r15, %rsi
+	call	getname_into			/* newname */
+	cmpq	$-MAX_ERRNO, %rax
+	jae	9f
+	movq	%rax, %rcx
+	movq	%r12, %rdi
+	movq	%r13, %rsi
+	movq	%r14, %rdx
+	movq	%rbx, %r8
+	movl	$VMCALL_\service, %eax
+	vmcall
+9:	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	ret
+SYM_FUNC_END(\name)
+.endm
+
+/*
+ * long renameat2(int olddfd, const char __user *oldname, int newdfd, const char __user *newname,
+ *                unsigned int flags): RENAME_NOREPLACE fails with EEXIST instead of replacing,
+ * RENAME_EXCHANGE swaps the two names.
+ */
+	TWO_PATHS_SYSCALL sys_renameat2, do_renameat2
+
+/*
+ * long linkat(int olddfd, const char __user *oldname, int newdfd, const char __user *newname,
+ *             int flags): a second name for the same file (a hard link); AT_SYMLINK_FOLLOW
+ * links the file a symlink points to rather than the symlink.
+ */
+	TWO_PATHS_SYSCALL sys_linkat, do_linkat
+/* long link(const char __user *oldname, const char __user *newname) */
+SYM_FUNC_START(sys_link)
+	movq	%rsi, %rcx
+	movq	%rdi, %rsi
+	movq	$AT_FDCWD, %rdi
+	movq	$AT_FDCWD, %rdx
+	xorl	%r8d, %r8d
+	jmp	sys_linkat
+SYM_FUNC_END(sys_link)
+
+/*
+ * long symlinkat(const char __user *oldname, int newdfd, const char __user *newname)
+ * A symlink holds a string, not a file: oldname is copied like a path but never looked up.
+ */
+SYM_FUNC_START(sys_symlinkat)
+	movq	%rdx, %rcx			/* as (AT_FDCWD, oldname, newdfd, newname) for the macro's layout */
+	movq	%rsi, %rdx
+	movq	%rdi, %rsi
+	movq	$AT_FDCWD, %rdi
+	xorl	%r8d, %r8d
+	jmp	symlinkat_paths
+SYM_FUNC_END(sys_symlinkat)
+/* long symlink(const char __user *oldname, const char __user *newname) */
+SYM_FUNC_START(sys_symlink)
+	movq	%rsi, %rdx
+	movq	$AT_FDCWD, %rsi
+	jmp	sys_symlinkat
+SYM_FUNC_END(sys_symlink)
+	TWO_PATHS_SYSCALL symlinkat_paths, do_symlinkat

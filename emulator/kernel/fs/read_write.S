@@ -51,8 +51,8 @@ SYM_FUNC_START(vfs_write_user)
 	LOAD_KBUF_DATA %rsi
 	movq	%rbx, %rdx
 	movq	%rbp, %rcx
-	movl	$VMCALL_ksys_write, %eax
-	vmcall					/* ksys_write(fd, kbuf, n, pos) */
+	movq	%r15, %r8			/* bytes already written by this call */
+	SLEEPING_SERVICE ksys_write		/* ksys_write(fd, kbuf, n, pos, done): a full pipe sleeps */
 	testq	%rax, %rax
 	js	7f
 	addq	%rax, %r15
@@ -113,8 +113,8 @@ SYM_FUNC_START(vfs_read_user)
 	LOAD_KBUF_DATA %rsi
 	movq	%rbx, %rdx
 	movq	%rbp, %rcx
-	movl	$VMCALL_ksys_read, %eax
-	vmcall					/* ksys_read(fd, kbuf, n, pos) */
+	movq	%r15, %r8			/* bytes already read: once some came, an empty pipe ends the call */
+	SLEEPING_SERVICE ksys_read		/* ksys_read(fd, kbuf, n, pos, done): an empty pipe sleeps */
 	testq	%rax, %rax
 	js	7f
 	pushq	%rax				/* bytes read this round */
@@ -252,3 +252,126 @@ SYM_FUNC_END(\name)
 
 /* off_t lseek(unsigned int fd, off_t offset, unsigned int whence) */
 	NATIVE_SYSCALL sys_lseek, ksys_lseek
+
+/*
+ * ssize_t sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)
+ * Copies between two descriptors inside the kernel, without the bytes passing through user
+ * memory: what `cat` uses. With an offset, in_fd is read from *offset (which moves on) and its own
+ * position stays; without, from its position. A full pipe makes the caller sleep.
+ */
+SYM_FUNC_START(sys_sendfile64)
+	pushq	%r12
+	pushq	%r13
+	movq	%rdx, %r12			/* offset (user), or NULL */
+	xorl	%r13d, %r13d			/* its kernel copy, or NULL */
+	testq	%r12, %r12
+	jz	1f
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rcx
+	LOAD_KBUF_DATA %rdi
+	movq	%r12, %rsi
+	movl	$8, %edx
+	call	copy_from_user			/* loff_t in */
+	popq	%rcx
+	popq	%rsi
+	popq	%rdi
+	testq	%rax, %rax
+	jnz	8f
+	LOAD_KBUF_DATA %r13
+1:	movq	%r13, %rdx
+	SLEEPING_SERVICE do_sendfile		/* do_sendfile(out_fd, in_fd, kpos, count) */
+	testq	%r12, %r12
+	jz	9f
+	movl	$8, %edx
+	call	copy_kbuf_result		/* the new offset back out */
+	jmp	9f
+8:	movq	$-EFAULT, %rax
+9:	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_sendfile64)
+
+/*
+ * ssize_t copy_file_range(int fd_in, loff_t __user *off_in, int fd_out, loff_t __user *off_out,
+ *                         size_t len, unsigned int flags)
+ * Copies between two regular files inside the kernel (what `cp` uses). Each offset, when given,
+ * is read and moved on instead of that file's position: they travel in the data buffer, off_in
+ * at +0 and off_out at +8.
+ */
+SYM_FUNC_START(sys_copy_file_range)
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushq	%rbp
+	movl	%edi, %ebx			/* fd_in */
+	movq	%rsi, %r12			/* off_in (user) */
+	movl	%edx, %r13d			/* fd_out */
+	movq	%rcx, %r14			/* off_out (user) */
+	movq	%r8, %r15			/* len */
+	movq	%r9, %rbp			/* flags */
+	testq	%r12, %r12
+	jz	1f
+	LOAD_KBUF_DATA %rdi
+	movq	%r12, %rsi
+	movl	$8, %edx
+	call	copy_from_user
+	testq	%rax, %rax
+	jnz	8f
+1:	testq	%r14, %r14
+	jz	2f
+	LOAD_KBUF_DATA %rdi
+	addq	$8, %rdi
+	movq	%r14, %rsi
+	movl	$8, %edx
+	call	copy_from_user
+	testq	%rax, %rax
+	jnz	8f
+2:	movl	%ebx, %edi
+	xorl	%esi, %esi			/* kernel copies of the offsets, or NULL */
+	testq	%r12, %r12
+	jz	3f
+	LOAD_KBUF_DATA %rsi
+3:	movl	%r13d, %edx
+	xorl	%ecx, %ecx
+	testq	%r14, %r14
+	jz	4f
+	LOAD_KBUF_DATA %rcx
+	addq	$8, %rcx
+4:	movq	%r15, %r8
+	movq	%rbp, %r9
+	movl	$VMCALL_vfs_copy_file_range, %eax
+	vmcall
+	testq	%rax, %rax
+	js	9f
+	movq	%rax, %rbx			/* bytes copied */
+	testq	%r12, %r12			/* the offsets back out */
+	jz	5f
+	movq	%r12, %rdi
+	LOAD_KBUF_DATA %rsi
+	movl	$8, %edx
+	call	copy_to_user
+	testq	%rax, %rax
+	jnz	8f
+5:	testq	%r14, %r14
+	jz	6f
+	movq	%r14, %rdi
+	LOAD_KBUF_DATA %rsi
+	addq	$8, %rsi
+	movl	$8, %edx
+	call	copy_to_user
+	testq	%rax, %rax
+	jnz	8f
+6:	movq	%rbx, %rax
+	jmp	9f
+8:	movq	$-EFAULT, %rax
+9:	popq	%rbp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	ret
+SYM_FUNC_END(sys_copy_file_range)

@@ -188,3 +188,84 @@ SYM_FUNC_START(sys_getdents64)
 	popq	%r12
 	ret
 SYM_FUNC_END(sys_getdents64)
+
+/*
+ * long statx(int dfd, const char __user *path, unsigned int flags, unsigned int mask,
+ *            struct statx __user *buffer)
+ * The extended stat: the caller says which fields it wants (mask), the kernel says which it
+ * filled (stx_mask). Since Linux 6.11 a NULL path with AT_EMPTY_PATH means dfd itself.
+ */
+	.set	STATX_SIZE, 256
+SYM_FUNC_START(sys_statx)
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	pushq	%rbx
+	movq	%rdi, %r13			/* dfd */
+	movq	%rdx, %r14			/* flags */
+	movq	%rcx, %r15			/* mask */
+	movq	%r8, %r12			/* buffer (user) */
+	xorl	%eax, %eax			/* no path: the kernel copy is NULL */
+	testq	%rsi, %rsi
+	jnz	1f
+	testl	$AT_EMPTY_PATH, %r14d
+	jnz	2f
+1:	movq	%rsi, %rdi
+	call	getname
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR */
+	jae	9f
+2:	movq	%r13, %rdi
+	movq	%rax, %rsi
+	movq	%r14, %rdx
+	movq	%r15, %rcx
+	LOAD_KBUF_DATA %r8
+	movl	$VMCALL_do_statx, %eax
+	vmcall					/* do_statx(dfd, kpath, flags, mask, kstatx) */
+	movl	$STATX_SIZE, %edx
+	call	copy_kbuf_result
+9:	popq	%rbx
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_statx)
+
+/*
+ * long statfs(const char __user *pathname, struct statfs __user *buf)
+ * long fstatfs(unsigned int fd, struct statfs __user *buf)
+ * What the file system holding the file says of itself: its type, block counts, name length.
+ */
+	.set	STATFS_SIZE, 120
+/* long statfs_to_user(const char *kpath, int fd, struct statfs __user *buf): kpath NULL = fd's */
+SYM_FUNC_START_LOCAL(statfs_to_user)
+	pushq	%r12
+	movq	%rdx, %r12
+	LOAD_KBUF_DATA %rdx
+	movl	$VMCALL_do_statfs, %eax
+	vmcall					/* do_statfs(kpath, fd, kbuf) */
+	movl	$STATFS_SIZE, %edx
+	call	copy_kbuf_result
+	popq	%r12
+	ret
+SYM_FUNC_END(statfs_to_user)
+
+SYM_FUNC_START(sys_statfs)
+	pushq	%rsi
+	call	getname
+	popq	%rdx				/* buf */
+	cmpq	$-MAX_ERRNO, %rax		/* IS_ERR */
+	jae	9f
+	movq	%rax, %rdi
+	movq	$-1, %rsi			/* no fd */
+	call	statfs_to_user
+9:	ret
+SYM_FUNC_END(sys_statfs)
+
+SYM_FUNC_START(sys_fstatfs)
+	movq	%rsi, %rdx			/* buf */
+	movq	%rdi, %rsi			/* the fd */
+	xorl	%edi, %edi			/* no path */
+	jmp	statfs_to_user
+SYM_FUNC_END(sys_fstatfs)

@@ -1,6 +1,6 @@
 /*
  * misc.S: calls a C library makes while it starts up (set_tid_address, set_robust_list, rseq),
- * sched_yield and getrandom. The first three only record a user address for later.
+ * and getrandom. The first three only record a user address for later.
  */
 #include "asm/asm-offsets.h"
 #include "linux/linkage.h"
@@ -11,7 +11,6 @@
 	NATIVE_SYSCALL sys_set_tid_address, set_tid_address	/* returns the thread id */
 	NATIVE_SYSCALL sys_set_robust_list, set_robust_list
 	NATIVE_SYSCALL sys_rseq, rseq
-	NATIVE_SYSCALL sys_sched_yield, sched_yield
 
 /* long getrandom(char __user *buf, size_t count, unsigned int flags): one page at most per call */
 SYM_FUNC_START(sys_getrandom)

@@ -119,3 +119,71 @@ SYM_FUNC_START(sys_rt_sigreturn)
 	vmcall					/* returns the restored %rax, which do_syscall_64 stores back */
 	ret
 SYM_FUNC_END(sys_rt_sigreturn)
+
+/*
+ * Waiting for a signal. Both sleep until a signal that needs the task arrives (one that is not
+ * blocked and not ignored); the handler runs, and the call then fails with EINTR -- the only way
+ * these calls ever return.
+ */
+
+/* long pause(void) */
+SYM_FUNC_START(sys_pause)
+	SLEEPING_SERVICE sys_pause_wait
+	ret
+SYM_FUNC_END(sys_pause)
+
+/*
+ * long rt_sigsuspend(sigset_t __user *unewset, size_t sigsetsize): wait with `unewset` as the
+ * mask; the old mask comes back when the handler returns (it is the one saved in the frame).
+ */
+SYM_FUNC_START(sys_rt_sigsuspend)
+	pushq	%r12
+	movq	%rsi, %r12			/* sigsetsize */
+	movq	%rdi, %rsi			/* from: the user's mask */
+	LOAD_KBUF_PATH %rdi			/* to: the kernel copy */
+	movl	$8, %edx
+	call	copy_from_user
+	testq	%rax, %rax
+	jnz	8f
+	LOAD_KBUF_PATH %rdi
+	movq	%r12, %rsi
+	SLEEPING_SERVICE do_sigsuspend		/* do_sigsuspend(kmask, sigsetsize) */
+	jmp	9f
+8:	movq	$-EFAULT, %rax
+9:	popq	%r12
+	ret
+SYM_FUNC_END(sys_rt_sigsuspend)
+
+/*
+ * long sigaltstack(const stack_t __user *uss, stack_t __user *uoss): another stack for handlers
+ * installed with SA_ONSTACK (a handler for SIGSEGV after a stack overflow needs one).
+ * stack_t is { void *ss_sp; int ss_flags; size_t ss_size; }: 24 bytes.
+ */
+SYM_FUNC_START(sys_sigaltstack)
+	pushq	%r12
+	pushq	%r13
+	movq	%rsi, %r12			/* uoss */
+	xorl	%r13d, %r13d			/* the new stack's kernel copy, if any */
+	testq	%rdi, %rdi
+	jz	1f
+	movq	%rdi, %rsi
+	LOAD_KBUF_PATH %rdi
+	movl	$24, %edx
+	call	copy_from_user
+	testq	%rax, %rax
+	jnz	8f
+	LOAD_KBUF_PATH %r13
+1:	movq	%r13, %rdi
+	LOAD_KBUF_DATA %rsi
+	movl	$VMCALL_do_sigaltstack, %eax
+	vmcall					/* do_sigaltstack(kss or 0, koss) */
+	testq	%r12, %r12
+	jz	9f
+	movl	$24, %edx
+	call	copy_kbuf_result
+	jmp	9f
+8:	movq	$-EFAULT, %rax
+9:	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_sigaltstack)

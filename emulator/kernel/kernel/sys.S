@@ -108,3 +108,18 @@ SYM_FUNC_START(sys_getrlimit)
 1:	movq	$-EFAULT, %rax
 	ret
 SYM_FUNC_END(sys_getrlimit)
+
+/*
+ * Process groups and sessions, what a shell needs for job control: a pipeline's processes share
+ * a group, and a session holds the groups of one terminal. The ids live in TypeScript.
+ */
+	NATIVE_SYSCALL sys_setpgid, ksys_setpgid	/* long setpgid(pid_t pid, pid_t pgid) */
+	NATIVE_SYSCALL sys_getpgid, ksys_getpgid	/* long getpgid(pid_t pid) */
+	NATIVE_SYSCALL sys_setsid, ksys_setsid		/* long setsid(void) */
+	NATIVE_SYSCALL sys_getsid, ksys_getsid		/* long getsid(pid_t pid) */
+
+/* long getpgrp(void): getpgid(0) */
+SYM_FUNC_START(sys_getpgrp)
+	xorl	%edi, %edi
+	jmp	sys_getpgid
+SYM_FUNC_END(sys_getpgrp)

@@ -73,8 +73,7 @@ SYM_FUNC_START(sys_clock_nanosleep)
 	movq	%r13, %rdi
 	movq	%r14, %rsi
 	LOAD_KBUF_DATA %rdx
-	movl	$VMCALL_hrtimer_nanosleep, %eax
-	vmcall					/* hrtimer_nanosleep(clock, flags, ktimespec) */
+	SLEEPING_SERVICE hrtimer_nanosleep	/* hrtimer_nanosleep(clock, flags, ktimespec): asleep until the deadline */
 	jmp	9f
 8:	movq	$-EFAULT, %rax
 9:	popq	%r14
@@ -91,3 +90,59 @@ SYM_FUNC_START(sys_nanosleep)
 	xorl	%esi, %esi			/* relative */
 	jmp	sys_clock_nanosleep
 SYM_FUNC_END(sys_nanosleep)
+
+/*
+ * Interval timers on the emulated clock: ITIMER_REAL sends SIGALRM, ITIMER_VIRTUAL SIGVTALRM and
+ * ITIMER_PROF SIGPROF (all three count the machine's time here). struct itimerval is
+ * { struct timeval it_interval; struct timeval it_value; }: 32 bytes.
+ */
+
+/* long setitimer(int which, struct __kernel_old_itimerval __user *value, ... __user *ovalue) */
+SYM_FUNC_START(sys_setitimer)
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	movl	%edi, %r13d			/* which */
+	movq	%rdx, %r12			/* ovalue */
+	xorl	%r14d, %r14d
+	testq	%rsi, %rsi			/* value may be NULL: the timer is disarmed */
+	jz	1f
+	LOAD_KBUF_PATH %rdi
+	movl	$32, %edx
+	call	copy_from_user
+	testq	%rax, %rax
+	jnz	8f
+	LOAD_KBUF_PATH %r14
+1:	movl	%r13d, %edi
+	movq	%r14, %rsi
+	LOAD_KBUF_DATA %rdx
+	movl	$VMCALL_do_setitimer, %eax
+	vmcall					/* do_setitimer(which, knew or 0, kold) */
+	testq	%r12, %r12
+	jz	9f
+	movl	$32, %edx
+	call	copy_kbuf_result
+	jmp	9f
+8:	movq	$-EFAULT, %rax
+9:	popq	%r14
+	popq	%r13
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_setitimer)
+
+/* long getitimer(int which, struct __kernel_old_itimerval __user *value) */
+SYM_FUNC_START(sys_getitimer)
+	pushq	%r12
+	movq	%rsi, %r12
+	xorl	%esi, %esi			/* no new value: only read */
+	LOAD_KBUF_DATA %rdx
+	movl	$VMCALL_do_getitimer, %eax
+	vmcall
+	movl	$32, %edx
+	call	copy_kbuf_result
+	popq	%r12
+	ret
+SYM_FUNC_END(sys_getitimer)
+
+/* unsigned int alarm(unsigned int seconds): ITIMER_REAL once; returns the seconds that were left */
+	NATIVE_SYSCALL sys_alarm, alarm_setitimer

@@ -3,6 +3,8 @@
 
 import * as fs from 'fs';
 import { EBADF, EINVAL, EMFILE } from './errno';
+import type { Pipe } from './pipe';
+import type { KStat } from './stat';
 
 export const O_ACCMODE = 3, O_RDONLY = 0, O_WRONLY = 1, O_RDWR = 2;
 export const O_CREAT = 0x40, O_EXCL = 0x80, O_NOCTTY = 0x100, O_TRUNC = 0x200, O_APPEND = 0x400;
@@ -13,7 +15,22 @@ export const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_
 /** Status flags F_SETFL may change (Linux's SETFL_MASK). */
 const SETFL_MASK = O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME;
 
-export type FileKind = 'host' | 'dir' | 'null' | 'zero' | 'urandom' | 'tty' | 'stdio' | 'mem';
+export type FileKind = 'host' | 'dir' | 'null' | 'zero' | 'urandom' | 'tty' | 'stdio' | 'mem' | 'pipe' | 'socket' | 'eventfd';
+
+/**
+ * What a socket or an eventfd does behind read(2), write(2), fstat(2), FIONREAD and the last
+ * close (native/socket.ts, native/eventfd.ts): Linux's file_operations, for the kinds that have them.
+ */
+export interface FileOps {
+  /** `done`: bytes this read(2) already returned (then an empty socket ends the call instead of sleeping). */
+  read(count: number, nonblock: boolean, done: number): { ret: number; bytes: Uint8Array };
+  write(bytes: Uint8Array, nonblock: boolean): number;
+  stat(nowNs: bigint): KStat;
+  /** FIONREAD: bytes waiting to be read. */
+  available(): number;
+  /** The last descriptor of the open file is gone. */
+  release(): void;
+}
 
 /** One open file description, shared by dup'ed descriptors. */
 export class OpenFile {
@@ -22,6 +39,12 @@ export class OpenFile {
   refs = 0;
   /** Directory listing snapshot for getdents64 (taken on the first call). */
   dirents?: Uint8Array[];
+  /** A /proc file's contents are made when it is first read, as Linux's seq_file does (procfs.ts). */
+  fill?: () => Uint8Array;
+  /** A pipe's end (kind 'pipe'). */
+  pipe?: { pipe: Pipe; end: 'read' | 'write' };
+  /** A socket or an eventfd (kinds 'socket', 'eventfd'). */
+  ops?: FileOps;
   constructor(
     readonly kind: FileKind,
     /** Access mode and status flags as F_GETFL returns them. */
@@ -29,17 +52,20 @@ export class OpenFile {
     /** Guest path (for /proc/self/fd, relative lookups, maps). */
     readonly guestPath: string,
     readonly hostPath = '',
-    /** Contents of a procfs file or the stdio fd number. */
-    readonly mem?: Uint8Array,
+    /** Contents of a procfs file (made at its first read when `fill` is set), or the stdio fd number. */
+    public mem?: Uint8Array,
     readonly stdioFd = -1,
   ) {}
 
   get readable(): boolean { return (this.flags & O_ACCMODE) !== O_WRONLY && !(this.flags & O_PATH); }
   get writable(): boolean { return (this.flags & O_ACCMODE) !== O_RDONLY && !(this.flags & O_PATH); }
 
-  release(): void {
+  /** `hostClose` closes the host descriptor (the VFS's host layer, which a debug session records). */
+  release(hostClose: (fd: number) => void = (fd) => fs.closeSync(fd)): void {
     if (--this.refs > 0) return;
-    if (this.hostFd >= 0) { try { fs.closeSync(this.hostFd); } catch { /* already gone */ } this.hostFd = -1; }
+    if (this.pipe) this.pipe.pipe.release(this.pipe.end);
+    this.ops?.release();
+    if (this.hostFd >= 0) { try { hostClose(this.hostFd); } catch { /* already gone */ } this.hostFd = -1; }
   }
 }
 
@@ -49,6 +75,8 @@ export class FdTable {
   private fds: (FdEntry | undefined)[] = [];
   /** RLIMIT_NOFILE soft limit: fds must be below it (EMFILE). */
   limit = 1024;
+  /** Closes a host descriptor when its last reference goes (set by the VFS). */
+  hostClose = (fd: number): void => fs.closeSync(fd);
 
   get(fd: number): OpenFile | undefined {
     return Number.isInteger(fd) && fd >= 0 ? this.fds[fd]?.file : undefined;
@@ -68,14 +96,14 @@ export class FdTable {
     file.refs++;
     const old = this.fds[fd];
     this.fds[fd] = { file, cloexec };
-    if (old) old.file.release();
+    if (old) old.file.release(this.hostClose);
   }
 
   close(fd: number): number {
     const e = Number.isInteger(fd) && fd >= 0 ? this.fds[fd] : undefined;
     if (!e) return -EBADF;
     this.fds[fd] = undefined;
-    e.file.release();
+    e.file.release(this.hostClose);
     return 0;
   }
 
@@ -125,6 +153,13 @@ export class FdTable {
     const out: number[] = [];
     this.fds.forEach((e, fd) => { if (e) out.push(fd); });
     return out;
+  }
+
+  /** This table becomes a copy of `other` (fork): the same open file descriptions, shared. */
+  copyFrom(other: FdTable): void {
+    this.closeAll();
+    other.fds.forEach((e, fd) => { if (e) this.install(fd, e.file, e.cloexec); });
+    this.limit = other.limit;
   }
 
   closeAll(): void {

@@ -47,14 +47,16 @@
 //
 // Sandbox: writes outside the rw roots (cwd and the private /tmp) fail with EROFS, as on a read-only mount.
 
-import * as fs from 'fs';
 import { AddressSpace } from '../../memory';
 import { HostIO } from './hostio';
+import { HostFs, nodeHostFs } from './hostfs';
+import { Sleeper } from './wait';
 import { LoadedProgram, LoadOptions, VdsoImage, loadElf } from './loader';
 import { Mm, MmOptions, MAP_ANONYMOUS } from './mm';
 import { Task } from './process';
 import { devMajor, devMinor } from './stat';
 import { Vfs } from './vfs';
+import { openInterpreter } from './vfs-extra';
 
 export * from './errno';
 export { ExecError, checkElf, loadElf } from './loader';
@@ -64,6 +66,12 @@ export { Vfs, AT_FDCWD } from './vfs';
 export { Task, Prng } from './process';
 export { BufferHostIO, NodeHostIO } from './hostio';
 export type { HostIO } from './hostio';
+export { nodeHostFs } from './hostfs';
+export type { HostFs } from './hostfs';
+export { HostLog, HostCursor, RecordingHostFs, RecordingHostIO, ReplayDivergence } from './replay';
+export { WaitQueue } from './wait';
+export type { Sleeper } from './wait';
+export { Pipe } from './pipe';
 
 export interface NativeKernelOptions {
   as: AddressSpace;
@@ -77,43 +85,77 @@ export interface NativeKernelOptions {
   seed?: bigint | number;
   pid?: number;
   mm?: MmOptions;
+  /** The host's files (default: Node's fs; a debug session records and replays them). */
+  hostFs?: HostFs;
+  /** CLOCK_REALTIME at boot in ns since the epoch (default: the host's clock; fixed for a replayable run). */
+  realtimeBaseNs?: bigint;
 }
 
 export class NativeKernel {
-  readonly mm: Mm;
-  readonly task: Task;
-  readonly vfs: Vfs;
+  mm: Mm;
+  task: Task;
+  vfs: Vfs;
   exePath = '';
   program: LoadedProgram | undefined;
+  /** Where this process's [vvar] page is (the kernel keeps the clocks there for the vDSO). */
+  vvarBase: number | undefined;
+  /** Puts the running task to sleep on a wait queue (set by the process layer; no tasks, no sleep). */
+  sleepOn: Sleeper = () => { throw new Error('no scheduler: nothing can wait'); };
 
-  constructor(o: NativeKernelOptions) {
+  constructor(private readonly o: NativeKernelOptions) {
     this.mm = new Mm(o.as, o.mm);
-    this.task = new Task({ clockNs: o.clockNs, seed: o.seed, pid: o.pid });
+    this.task = new Task({ clockNs: o.clockNs, seed: o.seed, pid: o.pid, realtimeBaseNs: o.realtimeBaseNs });
     this.vfs = new Vfs({
-      cwd: o.cwd, tmpDir: o.tmpDir, hostIO: o.hostIO, random: (n) => this.task.rng.bytes(n),
+      cwd: o.cwd, tmpDir: o.tmpDir, hostIO: o.hostIO, hostFs: o.hostFs, random: (n) => this.task.rng.bytes(n),
       maps: () => this.mm.procMaps(), exePath: '', pid: () => this.task.pid, uid: this.task.uid, gid: this.task.gid,
-      nowNs: () => this.task.realNs(),
+      nowNs: () => this.task.realNs(), proc: () => this,
     });
   }
 
+  /**
+   * The process state of a child at fork: a copy of the memory (in the new address space `as`),
+   * of the descriptor table (sharing the open files), of ids, handlers, mask and limits.
+   */
+  fork(pid: number, as: AddressSpace): NativeKernel {
+    const c = new NativeKernel({ ...this.o, as, pid });
+    c.vfs.fdt.closeAll();
+    c.mm = this.mm.fork(as);
+    c.task = this.task.fork(pid);
+    (c.vfs.o as { exePath: string }).exePath = this.exePath;
+    c.vfs = this.vfs.fork(c.vfs.o);
+    c.exePath = this.exePath;
+    c.program = this.program;
+    c.vvarBase = this.vvarBase;
+    c.sleepOn = this.sleepOn;
+    return c;
+  }
+
+  /** pipe2(2): {ret, bytes: int fds[2]}. */
+  doPipe2(flags: number) { return this.vfs.doPipe2(flags, (q) => this.sleepOn(q)); }
+
+  /** The host's files, as this kernel reaches them. */
+  get hostFs(): HostFs { return this.o.hostFs ?? nodeHostFs; }
+
   /** Loads the program (host path `exePath`, bytes `image`); AT_RANDOM comes from the seeded PRNG. Throws ExecError. */
   exec(exePath: string, image: Uint8Array, args: { argv: string[]; envp: string[]; execfn?: string; vdso?: VdsoImage; dev?: bigint; inode?: number } & Partial<LoadOptions>): LoadedProgram {
+    // /proc/self/exe and the maps name the file itself, symlinks resolved (/bin/true is /usr/bin/true).
+    try { exePath = this.hostFs.realpathSync(exePath); } catch { /* not a host file (an assembled source) */ }
     this.exePath = exePath;
     (this.vfs.o as { exePath: string }).exePath = exePath;
     let dev = args.dev ?? 0n, inode = args.inode ?? 0;
     if (args.dev === undefined) {
-      try { const st = fs.statSync(exePath, { bigint: true }); dev = st.dev; inode = Number(st.ino); } catch { /* not a host file */ }
+      try { const st = this.hostFs.statSync(exePath, { bigint: true }); dev = st.dev; inode = Number(st.ino); } catch { /* not a host file */ }
     }
     this.program = loadElf(this.mm, image, {
       ...args, random: args.random ?? this.task.rng.bytes(16), path: exePath,
       dev: { major: devMajor(dev), minor: devMinor(dev) }, inode,
-      uid: this.task.uid, gid: this.task.gid,
+      uid: this.task.uid, gid: this.task.gid, interp: (p) => openInterpreter(this.vfs, p),
     });
     return this.program;
   }
 
   // ---- files ----
-  ksysRead(fd: number, count: number) { return this.vfs.ksysRead(fd, count); }
+  ksysRead(fd: number, count: number, done = 0) { this.vfs.doneSoFar = done; return this.vfs.ksysRead(fd, count); }
   ksysPread64(fd: number, count: number, pos: number) { return this.vfs.ksysPread64(fd, count, pos); }
   ksysWrite(fd: number, bytes: Uint8Array) { return this.vfs.ksysWrite(fd, bytes); }
   ksysPwrite64(fd: number, bytes: Uint8Array, pos: number) { return this.vfs.ksysPwrite64(fd, bytes, pos); }

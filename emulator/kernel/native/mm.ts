@@ -71,6 +71,31 @@ export class Mm {
     as.demand = (pn) => this.fault(pn);
   }
 
+  /**
+   * The child's memory at fork: the same areas, and every page already touched shared
+   * copy-on-write, as Linux does: the first of the two to write a page gets its own copy. Pages of
+   * MAP_SHARED areas, and the [vvar] page the kernel updates, stay one page for both.
+   * (Untouched pages are still supplied on demand from the area's data.)
+   */
+  fork(as: AddressSpace): Mm {
+    const c = new Mm(as, { maxMapped: this.maxMapped, stackLimit: this.stackLimit });
+    c.vmas = this.vmas.map((v) => ({ ...v }));
+    c.startBrk = this.startBrk;
+    c.brk = this.brk;
+    c.mmapBase = this.mmapBase;
+    let v: Vma | undefined;
+    for (const [pn, p] of this.as.pages.userEntries()) {
+      const a = pn * PAGE_SIZE;
+      if (!v || a < v.start || a >= v.end) v = this.find(a);
+      if (v && (v.shared || v.name === '[vvar]')) {
+        p.refCount++;
+        as.adoptPage(pn, p);
+      } else as.shareCow(pn, p);
+    }
+    this.as.flushTlb(); // the parent's next write to a shared page must come through the copy
+    return c;
+  }
+
   // ---- lookup ----
 
   find(addr: number): Vma | undefined {

@@ -81,8 +81,10 @@ export class Task {
   pid: number; tid: number; ppid: number;
   uid: number; euid: number; gid: number; egid: number;
   readonly rng: Prng;
-  /** ns added by sleeps to the given clock. */
-  private slept = 0n;
+  /** ns added by sleeps to the emulated clock: one clock for the whole machine, so forks share it. */
+  private readonly sleptBox: { ns: bigint };
+  private get slept(): bigint { return this.sleptBox.ns; }
+  private set slept(v: bigint) { this.sleptBox.ns = v; }
   private readonly realBase: bigint;
   clearChildTid = 0;
   robustList = { head: 0, len: 0 };
@@ -96,7 +98,8 @@ export class Task {
     [RLIM_INFINITY, RLIM_INFINITY], [63704n, 63704n], [819200n, 819200n], [0n, 0n], [0n, 0n], [RLIM_INFINITY, RLIM_INFINITY],
   ];
 
-  constructor(private readonly o: ProcessOptions) {
+  constructor(private readonly o: ProcessOptions, sleptBox?: { ns: bigint }) {
+    this.sleptBox = sleptBox ?? { ns: 0n };
     this.pid = this.tid = o.pid ?? 1000;
     this.ppid = o.ppid ?? 999;
     this.uid = this.euid = o.uid ?? 0;
@@ -104,6 +107,19 @@ export class Task {
     this.rng = new Prng(o.seed ?? 0x5eed);
     this.realBase = o.realtimeBaseNs ?? BigInt(Date.now()) * 1000000n;
     for (let i = 0; i <= NSIG; i++) this.sigactions.push({ handler: 0n, flags: 0n, restorer: 0n, mask: 0n });
+  }
+
+  /**
+   * The child's copy at fork: ids (the new pid, this one as parent), signal dispositions, mask and
+   * limits are inherited; the clock is shared; the random generator gets its own stream.
+   */
+  fork(pid: number): Task {
+    const t = new Task({ ...this.o, pid, ppid: this.pid, seed: BigInt(this.o.seed ?? 0x5eed) + BigInt(pid), realtimeBaseNs: this.realBase }, this.sleptBox);
+    t.uid = this.uid; t.euid = this.euid; t.gid = this.gid; t.egid = this.egid;
+    this.sigactions.forEach((a, i) => (t.sigactions[i] = { ...a }));
+    t.sigmask = this.sigmask;
+    this.rlimits.forEach((r, i) => (t.rlimits[i] = [r[0], r[1]]));
+    return t;
   }
 
   // ---- limits ----
@@ -193,6 +209,25 @@ export class Task {
   }
 
   sysTime(): number { return Number(this.realNs() / NS); }
+
+  /** Moves the machine's clock on (every task sleeps and nothing runs: time jumps to the next timer). */
+  advanceClock(ns: bigint): void {
+    if (ns > 0n) this.slept += ns;
+  }
+
+  /**
+   * clock_nanosleep's deadline on CLOCK_MONOTONIC, in ns, or -errno: the scheduler sleeps the task
+   * until the clock reaches it (other tasks run meanwhile).
+   */
+  sleepDeadline(clockid: number, flags: number, req: Uint8Array): bigint | number {
+    if (clockid === CLOCK_THREAD_CPUTIME_ID) return -EOPNOTSUPP;
+    const now = this.clockNow(clockid);
+    if (now === undefined) return -EINVAL;
+    const d = this.duration(req);
+    if (d === undefined) return -EINVAL;
+    const wait = flags & TIMER_ABSTIME ? d - now : d;
+    return this.monoNs() + (wait > 0n ? wait : 0n);
+  }
 
   /** nanosleep(2): `req` is the 16-byte timespec; the emulated clock advances, no host time passes. */
   sysNanosleep(req: Uint8Array): number {

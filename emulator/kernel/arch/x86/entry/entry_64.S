@@ -116,3 +116,21 @@ SYM_CODE_END(\asmsym)
 	idtentry 6,  asm_exc_invalid_op,	exc_user_fault,		0	/* #UD: ud2, unknown opcodes */
 	idtentry 13, asm_exc_general_protection, exc_general_protection, 1	/* #GP */
 	idtentry 14, asm_exc_page_fault,	exc_page_fault,		1	/* #PF */
+	/*
+	 * The timer: when a task has used its time slice and another is waiting, the emulated local
+	 * APIC raises LOCAL_TIMER_VECTOR. The handler only marks the task (_TIF_NEED_RESCHED): the
+	 * switch itself happens in exit_to_user_mode, on the way back out, as in Linux.
+	 */
+	idtentry LOCAL_TIMER_VECTOR, asm_sysvec_apic_timer_interrupt, sysvec_apic_timer_interrupt, 0
+
+/*
+ * A new task's first instructions. copy_process (kernel_clone, in TypeScript) built the task's
+ * kernel stack so that schedule(), switching to it for the first time, "returns" here with %rsp
+ * at the task's pt_regs: a copy of its parent's at the fork, with ax = 0. That 0 is why fork()
+ * returns 0 in the child. From here the way out is the same as after an interrupt.
+ */
+SYM_CODE_START(ret_from_fork)
+	movq	%rsp, %rdi			/* struct pt_regs * */
+	call	exit_to_user_mode		/* signals, or another reschedule */
+	jmp	swapgs_restore_regs_and_return_to_usermode
+SYM_CODE_END(ret_from_fork)

@@ -25,6 +25,7 @@ SYM_CODE_START(start_kernel)
 	movq	%rax, %gs:PCPU_current_task
 	leaq	init_stack_top(%rip), %rax
 	movq	%rax, %gs:PCPU_top_of_stack
+	movq	%rax, init_task+TASK_stack_top(%rip)	/* schedule() reloads it from here */
 	movq	%rax, cpu_tss_rw+4(%rip)	/* TSS.RSP0: the stack for interrupts from ring 3 */
 	leaq	init_task_kbuf(%rip), %rax
 	movq	%rax, init_task+TASK_kbuf(%rip)
@@ -43,12 +44,12 @@ SYM_CODE_END(start_kernel)
 SYM_CODE_START(run_init_process)
 	leaq	init_task(%rip), %rdi
 	movl	$VMCALL_kernel_init, %eax
-	vmcall					/* %rax = entry point, %rdx = user stack pointer */
+	vmcall					/* %rax = entry point, %rdx = user stack pointer, %rcx = code segment */
 
 	pushq	$__USER_DS			/* ss */
 	pushq	%rdx				/* rsp */
 	pushq	$0x202				/* rflags: IF set, as user code always runs */
-	pushq	$__USER_CS			/* cs: ring 3, 64-bit */
+	pushq	%rcx				/* cs: ring 3, __USER_CS (64-bit) or __USER32_CS (an i386 program) */
 	pushq	%rax				/* rip: the ELF entry point */
 
 	xorl	%eax, %eax			/* a new program starts with clear registers */

@@ -34,6 +34,7 @@ SYM_FUNC_START(idt_setup)
 	set_gate 13,   asm_exc_general_protection,	0x8e
 	set_gate 14,   asm_exc_page_fault,		0x8e
 	set_gate 0x80, entry_INT80_compat,		0xee
+	set_gate LOCAL_TIMER_VECTOR, asm_sysvec_apic_timer_interrupt, 0x8e	/* the scheduler's tick */
 	lidt	idt_descr(%rip)			/* load the table's size and address */
 	ret
 SYM_FUNC_END(idt_setup)

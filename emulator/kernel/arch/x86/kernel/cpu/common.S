@@ -36,5 +36,26 @@ SYM_FUNC_START(syscall_init)
 	movl	$0x47700, %eax
 	xorl	%edx, %edx
 	wrmsr
+
+	/*
+	 * The SYSENTER door of i386 programs (entry_64_compat.S). SYSENTER takes everything from
+	 * three MSRs: the kernel's CS (SS is CS + 8; SYSEXIT returns to CS + 16 = __USER32_CS and
+	 * SS = CS + 24 = __USER_DS), a stack pointer (a small per-CPU stack: the entry code leaves it
+	 * at once for the task's kernel stack) and the entry point.
+	 */
+	movl	$MSR_IA32_SYSENTER_CS, %ecx
+	movl	$__KERNEL_CS, %eax
+	xorl	%edx, %edx
+	wrmsr
+	movl	$MSR_IA32_SYSENTER_ESP, %ecx
+	leaq	cpu_entry_stack_top(%rip), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
+	movl	$MSR_IA32_SYSENTER_EIP, %ecx
+	leaq	entry_SYSENTER_compat(%rip), %rax
+	movq	%rax, %rdx
+	shrq	$32, %rdx
+	wrmsr
 	ret
 SYM_FUNC_END(syscall_init)
