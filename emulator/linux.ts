@@ -121,6 +121,7 @@ export class LinuxSystem {
       syscallExit: (ev) => events.syscallExit?.(ev),
       signal: (s) => events.signal?.(s),
       processExit: (e) => events.processExit?.(e),
+      taskStopped: (tid, signo) => events.taskStopped?.(tid, signo),
     };
     this.machine.setTracing(trace);
   }

@@ -19,6 +19,8 @@ export interface MachineEvents {
   syscallExit?(ev: SyscallEvent): void;
   signal?(s: SignalEvent): void;
   processExit?(e: ProcessExitEvent): void;
+  /** A task stopped (SIGSTOP, SIGTSTP ...): strace's `--- stopped by SIGSTOP ---`. */
+  taskStopped?(tid: number, signo: number): void;
 }
 
 /** A service called by the kernel with vmcall: arguments are the C argument registers. */
@@ -300,6 +302,10 @@ export class Machine {
 
   deliverSignal(s: SignalEvent): void {
     this.events.signal?.(s);
+  }
+
+  reportStop(tid: number, signo: number): void {
+    this.events.taskStopped?.(tid, signo);
   }
 
   // ----- the tracer: what strace sees through ptrace, read from pt_regs -----

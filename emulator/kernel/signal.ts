@@ -161,12 +161,14 @@ export class Signals {
         if (STOP.has(sig)) {
           // Stop: the task leaves the CPU until SIGCONT (the scheduler tells the parent).
           this.m.deliverSignal(q.info);
+          this.m.reportStop(q.info.tid, sig);
           this.recalc();
           this.onStop?.(sig);
           return;
         }
-        // Terminate (and for the CORE set, dump core): strace shows the signal, then the death.
-        this.m.deliverSignal(q.info);
+        // Terminate (and for the CORE set, dump core): strace shows the signal, then the death
+        // (not for SIGKILL, which a tracer never sees delivered).
+        if (sig !== SIGKILL) this.m.deliverSignal(q.info);
         this.m.terminate({ signal: sig, coreDumped: CORE.has(sig) && this.coreLimit() > 0n });
         return;
       }

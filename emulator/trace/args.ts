@@ -9,7 +9,7 @@ import type { GuestMemory, SyscallEvent } from './event';
 import type { Arg, Signature, SpecialName } from './signatures';
 import {
   boxedStr, direntsStr, intPairStr, iovecStr, rlimitStr, sigactionStr, sigsetBitsStr, sigsetStr, stackStr, statStr,
-  sysinfoStr, termiosStr, timespecStr, timevalStr, itimervalStr, utsnameStr, waitStatusStr, winsizeStr,
+  sysinfoStr, termiosStr, timespecStr, timevalStr, itimervalStr, siginfoMemStr, utsnameStr, waitStatusStr, winsizeStr,
 } from './structs';
 import { ENUMS, FLAG_SETS, formatEnum, formatFlags, lookup, signalName } from './xlat';
 import { gidListStr, offsetStr, statfsStr, statxStr, utimesStr } from './structs-fs';
@@ -91,6 +91,7 @@ function structArg(s: string, v: bigint, mem: GuestMemory, ctx: ArgContext, exit
     case 'timespec32': return timespecStr(mem, v, abi, true);
     case 'timeval': return timevalStr(mem, v, abi);
     case 'itimerval': return itimervalStr(mem, v, abi);
+    case 'siginfo': return siginfoMemStr(mem, v, abi);
     case 'sigaction': return sigactionStr(mem, v, abi, Number(ulong(ctx.ev.args[sig.args.length - 1] ?? 8n, abi)));
     case 'rlimit': return rlimitStr(mem, v, abi, true);
     case 'rlimit32': return rlimitStr(mem, v, abi, false);

@@ -67,6 +67,10 @@ export class TraceRecorder implements MachineEvents {
     this.writer?.processExit(e);
   }
 
+  taskStopped(tid: number, signo: number): void {
+    this.writer?.stopped(tid, signo);
+  }
+
   /** The `strace -c` table. */
   summary(): string {
     return this.table?.format() ?? '';

@@ -5,7 +5,7 @@
 import type { EnumName, FlagSetName } from './xlat';
 
 export type StructName =
-  | 'stat' | 'stat64' | 'oldstat' | 'timespec' | 'timespec32' | 'timeval' | 'itimerval' | 'sigaction' | 'rlimit' | 'rlimit32'
+  | 'stat' | 'stat64' | 'oldstat' | 'timespec' | 'timespec32' | 'timeval' | 'itimerval' | 'siginfo' | 'sigaction' | 'rlimit' | 'rlimit32'
   | 'utsname' | 'sysinfo' | 'stack' | 'winsize' | 'termios'
   | 'statx' | 'statfs' | 'utimes';
 
@@ -142,8 +142,8 @@ export const SIGNATURES: Record<string, Signature> = {
   setpgid: sig_([int, int]),
   getpgid: sig_([int]),
   getsid: sig_([int]),
-  ftruncate: sig_([fd, long]),
-  truncate: sig_([path, long]),
+  ftruncate: sig_([fd, ulong]),
+  truncate: sig_([path, ulong]),
   fsync: sig_([fd]),
   fdatasync: sig_([fd]),
   chroot: sig_([path]),
@@ -151,6 +151,7 @@ export const SIGNATURES: Record<string, Signature> = {
   setitimer: sig_([en('itimer', 'ITIMER'), st('itimerval'), out('itimerval')]),
   getitimer: sig_([en('itimer', 'ITIMER'), out('itimerval')]),
   rt_sigsuspend: sig_([sigset(1), ulong]),
+  waitid: sig_([en('idtype', 'P'), int, out('siginfo'), flags('wait'), ptr]),
   // File calls (services-fs.ts)
   statx: sig_([dirfd, path, flags('statx'), flags('statxMask'), out('statx')]),
   statfs: sig_([path, out('statfs')]),

@@ -213,6 +213,12 @@ export class StraceWriter {
     this.out(this.prefix(s.tid) + formatSignal(s));
   }
 
+  /** Group-stop: `--- stopped by SIGSTOP ---`. */
+  stopped(tid: number, signo: number): void {
+    this.interrupt();
+    this.out(this.prefix(tid) + `--- stopped by ${signalName(signo)} ---`);
+  }
+
   processExit(e: ProcessExitEvent): void {
     this.interrupt();
     if (!(e.signal === undefined && this.o.quiet)) this.out(this.prefix(e.pid) + formatProcessExit(e));

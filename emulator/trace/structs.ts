@@ -250,6 +250,18 @@ export function siginfoStr(s: SignalEvent): string {
   return `{${f.join(', ')}}`;
 }
 
+/** A siginfo in memory (waitid's result): `{}` when nothing was filled in. */
+export function siginfoMemStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi): string {
+  return withStruct(mem, addr, abi, 48, (r) => {
+    const signo = Number(r(0, 4));
+    if (signo === 0) return '{}';
+    const i32 = (o: number): number => Number(BigInt.asIntN(32, r(o, 4)));
+    const ev: SignalEvent = { pid: 0, tid: 0, signo, code: i32(8), senderPid: i32(16), senderUid: i32(20) };
+    if (signo === 17) Object.assign(ev, { status: i32(24), utime: Number(r(32, 8)), stime: Number(r(40, 8)) });
+    return siginfoStr(ev);
+  });
+}
+
 /** struct sysinfo (x86-64 layout). */
 export function sysinfoStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi): string {
   const w = abi === 'i386' ? 4 : 8;

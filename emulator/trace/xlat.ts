@@ -87,7 +87,7 @@ export const FLAG_SETS = {
   },
   wait: {
     unknown: 'W???',
-    flags: [[1, 'WNOHANG'], [2, 'WUNTRACED'], [4, 'WEXITED'], [8, 'WCONTINUED'], [0x01000000, 'WNOWAIT'],
+    flags: [[1, 'WNOHANG'], [2, 'WSTOPPED'], [4, 'WEXITED'], [8, 'WCONTINUED'], [0x01000000, 'WNOWAIT'],
       [0x80000000, '__WCLONE'], [0x40000000, '__WALL'], [0x20000000, '__WNOTHREAD']],
   },
   notify: { unknown: 'DN_???', flags: [[1, 'DN_ACCESS'], [2, 'DN_MODIFY'], [4, 'DN_CREATE'], [8, 'DN_DELETE'], [0x10, 'DN_RENAME'],
@@ -101,11 +101,12 @@ export const FLAG_SETS = {
   pipe: { unknown: 'O_???', flags: OPEN_FLAGS },
   ss: { unknown: 'SS_???', flags: [[1, 'SS_ONSTACK'], [2, 'SS_DISABLE'], [0x80000000, 'SS_AUTODISARM']] },
   rename: { unknown: 'RENAME_??', flags: [[1, 'RENAME_NOREPLACE'], [2, 'RENAME_EXCHANGE'], [4, 'RENAME_WHITEOUT']] },
-  // File calls (native/vfs-extra.ts): statx's sync type is a two-bit field printed first, even when 0.
+  // File calls (native/vfs-extra.ts): statx's sync type is a two-bit field printed first, even when 0
+  // (both bits set, an invalid type, print as two flags).
   statx: {
     unknown: 'AT_???',
-    field: { mask: 0x6000, names: [[0, 'AT_STATX_SYNC_AS_STAT'], [0x2000, 'AT_STATX_FORCE_SYNC'], [0x4000, 'AT_STATX_DONT_SYNC']], unknown: 'AT_STATX_???' },
-    flags: [[0x100, 'AT_SYMLINK_NOFOLLOW'], [0x400, 'AT_SYMLINK_FOLLOW'], [0x800, 'AT_NO_AUTOMOUNT'], [0x1000, 'AT_EMPTY_PATH']],
+    field: { mask: 0x6000, names: [[0, 'AT_STATX_SYNC_AS_STAT'], [0x2000, 'AT_STATX_FORCE_SYNC'], [0x4000, 'AT_STATX_DONT_SYNC']] },
+    flags: [[0x2000, 'AT_STATX_FORCE_SYNC'], [0x4000, 'AT_STATX_DONT_SYNC'], [0x100, 'AT_SYMLINK_NOFOLLOW'], [0x400, 'AT_SYMLINK_FOLLOW'], [0x800, 'AT_NO_AUTOMOUNT'], [0x1000, 'AT_EMPTY_PATH']],
   },
   statxMask: {
     unknown: 'STATX_???',
@@ -133,6 +134,7 @@ export type FlagSetName = keyof typeof FLAG_SETS;
 
 export const ENUMS = {
   signal: SIGNALS,
+  idtype: [[0, 'P_ALL'], [1, 'P_PID'], [2, 'P_PGID'], [3, 'P_PIDFD']],
   itimer: [[0, 'ITIMER_REAL'], [1, 'ITIMER_VIRTUAL'], [2, 'ITIMER_PROF']],
   whence: [[0, 'SEEK_SET'], [1, 'SEEK_CUR'], [2, 'SEEK_END'], [3, 'SEEK_DATA'], [4, 'SEEK_HOLE']],
   clock: [[0, 'CLOCK_REALTIME'], [1, 'CLOCK_MONOTONIC'], [2, 'CLOCK_PROCESS_CPUTIME_ID'], [3, 'CLOCK_THREAD_CPUTIME_ID'],
