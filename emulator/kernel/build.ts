@@ -100,15 +100,17 @@ export function buildKernel(treeDir = findKernelTree()): KernelImage {
   const virtual = new Map<string, string>([
     ['asm/asm-offsets.h', asmOffsetsHeader()],
     ['asm/vmcall.h', vmcallHeader()],
-    // Where the 32-bit vDSO's SYSENTER return lands (Linux links vdso-image-32.c into the kernel).
-    ['asm/vdso-image-32.h', vdso32Header(treeDir)],
   ]);
+  // (The 32-bit vDSO header comes from files of the tree, which the key hashes already: it is
+  // only made -- by assembling the vDSO -- when the kernel is really built.)
   const key = cacheKey(treeDir, [...virtual.values()]);
   const stored = loadCached(key);
   if (stored && stored.treeDir === treeDir) {
     cache.set(treeDir, stored);
     return stored;
   }
+  // Where the 32-bit vDSO's SYSENTER return lands (Linux links vdso-image-32.c into the kernel).
+  virtual.set('asm/vdso-image-32.h', vdso32Header(treeDir));
   const includeDirs = [path.join(treeDir, 'include'), path.join(treeDir, 'arch', 'x86', 'include')];
   const reader: SourceReader = {
     read(p: string, fromFile: string) {
