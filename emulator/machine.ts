@@ -66,8 +66,12 @@ export class Machine {
   exit?: { code?: number; signal?: number };
   /** The process layer, once the kernel's services are provided (a bare machine has one task). */
   processes?: ProcessHooks;
-  /** Instructions left in the running task's time slice. */
-  private sliceLeft = TIME_SLICE;
+  /**
+   * The instruction count at which the running task's time slice ends. (A count, not a countdown:
+   * a vmcall taken back -- see debug/vmcall.ts -- moves the slice with it, so a re-run ticks at the
+   * same instruction.)
+   */
+  private sliceEnd = TIME_SLICE;
   /** Whether the kernel reports system calls to `events` (_TIF_SYSCALL_TRACE in the task). */
   private tracing = false;
   private readonly services = new Map<number, ServiceHandler>();
@@ -172,14 +176,13 @@ export class Machine {
     while (left > 0) {
       if (this.exit) return { kind: 'exited', ...this.exit };
       if (this.oops) return { kind: 'oops', message: this.oops };
+      // The tick comes between two instructions, after whatever stopped the CPU there was dealt
+      // with (a service finished, or a breakpoint or watch reported and the run resumed).
+      if (this.cpu.instructions >= this.sliceEnd) this.sliceEnded();
       const before = this.cpu.instructions;
-      const stop: StopReason = this.cpu.run(Math.min(left, this.sliceLeft));
-      const ran = this.cpu.instructions - before;
-      left -= ran;
-      this.sliceLeft -= ran;
-      // A watch's trap comes before the timer's interrupt (which waits for the next run).
+      const stop: StopReason = this.cpu.run(Math.min(left, this.sliceEnd - this.cpu.instructions));
+      left -= this.cpu.instructions - before;
       if (stop.kind === 'watch') return { kind: 'watch' };
-      if (this.sliceLeft <= 0) this.sliceEnded();
       switch (stop.kind) {
         case 'budget':
           break;
@@ -210,7 +213,7 @@ export class Machine {
    * out); in the kernel, which is not preemptible, by marking the task for the next way out.
    */
   private sliceEnded(): void {
-    this.sliceLeft = TIME_SLICE;
+    this.sliceEnd = this.cpu.instructions + TIME_SLICE;
     this.processes?.tick();
     if (!this.processes?.contended()) return;
     const c = this.cpu;
@@ -224,7 +227,7 @@ export class Machine {
 
   /** A new task runs: it gets a whole time slice. */
   resetSlice(): void {
-    this.sliceLeft = TIME_SLICE;
+    this.sliceEnd = this.cpu.instructions + TIME_SLICE;
   }
 
   private vmcall(): void {
