@@ -5,7 +5,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { assembleProgram, syntaxOf } from './asm/index';
+import { syntaxOf } from './asm/index';
+import { assembleFileCached } from './asm/program-cache';
 import { Diagnostic } from './asm/ir';
 import { Machine, MachineEvents, RunResult } from './machine';
 import { NativeKernel, NodeHostIO, HostIO, HostFs, ExecError, checkElf } from './kernel/native';
@@ -79,7 +80,7 @@ export class LinuxSystem {
   /** An ELF executable, or a source (assembled in memory, errors as ProgramError with diagnostics). */
   static fromFile(file: string, opts: SystemOptions): LinuxSystem {
     if (SOURCE.test(file)) {
-      const r = assembleProgram([{ path: file }], { bits: opts.bits });
+      const r = assembleFileCached(file, { bits: opts.bits });
       const errors = r.diagnostics.filter((d) => d.severity === 'error');
       if (!r.image) throw new ProgramError(`${file}: assembly failed`, errors.length ? errors : r.diagnostics);
       return new LinuxSystem(path.resolve(opts.cwd, file), r.image, opts);

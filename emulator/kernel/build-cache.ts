@@ -39,7 +39,21 @@ export function cacheKey(treeDir: string, generated: string[]): string {
   return h.digest('hex').slice(0, 32);
 }
 
-function cacheDir(): string {
+let builderHash: string | undefined;
+/** A hash of the assembler's, linker's and kernel builder's own code (once per process). */
+export function builderCodeHash(): string {
+  if (builderHash === undefined) {
+    const h = crypto.createHash('sha256');
+    for (const f of builderCode()) {
+      h.update(path.basename(f));
+      h.update(fs.readFileSync(f));
+    }
+    builderHash = h.digest('hex');
+  }
+  return builderHash;
+}
+
+export function cacheDir(): string {
   return process.env.TRAPDOOR_CACHE_DIR ?? path.join(os.tmpdir(), 'trapdoor-kernel-cache');
 }
 
@@ -59,6 +73,27 @@ export function loadCached(key: string): KernelImage | undefined {
     return { ...raw, symbols: new Map(raw.symbols) };
   } catch {
     return undefined;
+  }
+}
+
+/** Any JSON-able value (with bigints and byte arrays) under `name` in the cache, or undefined. */
+export function loadCachedValue(name: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(cacheDir(), `${name}.json`), 'utf8'), unbig);
+  } catch {
+    return undefined;
+  }
+}
+
+export function storeCachedValue(name: string, value: unknown): void {
+  try {
+    const dir = cacheDir();
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
+    fs.writeFileSync(tmp, JSON.stringify(value, big));
+    fs.renameSync(tmp, path.join(dir, `${name}.json`));
+  } catch {
+    // A cache that cannot be written only costs time.
   }
 }
 

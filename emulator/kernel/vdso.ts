@@ -10,6 +10,7 @@ import { assembleObject } from '../asm/assemble';
 import { formatDiagnostic, parseSource } from '../asm/index';
 import { Diagnostic, SourceReader } from '../asm/ir';
 import { link } from '../asm/link';
+import { cacheKey, loadCachedValue, storeCachedValue } from './build-cache';
 import { ByteWriter, StringTable } from '../elf/bytes';
 import { LineRow, OutSymbol } from '../elf/writer';
 import {
@@ -198,6 +199,14 @@ const cache = new Map<string, VdsoBuild>();
 export function buildVdso(treeDir = defaultTree()): VdsoBuild {
   const hit = cache.get(treeDir);
   if (hit) return hit;
+  // On disk too, keyed like the kernel image: a new process maps the vDSO without assembling it.
+  const key = cacheKey(treeDir, ['vdso64']);
+  const stored = loadCachedValue(`vdso-${key}`) as (Omit<VdsoBuild, 'symbols'> & { symbols: [string, number][] }) | undefined;
+  if (stored) {
+    const b: VdsoBuild = { ...stored, symbols: new Map(stored.symbols) };
+    cache.set(treeDir, b);
+    return b;
+  }
   const { path: unitPath, text: unit, headers, sources } = vdsoUnit(treeDir);
   const reader: SourceReader = {
     read(p: string, fromFile: string) {
@@ -224,6 +233,7 @@ export function buildVdso(treeDir = defaultTree()): VdsoBuild {
     vvarOffset: VVAR_DATA_OFFSET, vvarLayout: VVAR_LAYOUT, lines: linked.lines, sources,
   };
   cache.set(treeDir, build);
+  storeCachedValue(`vdso-${key}`, { ...build, symbols: [...build.symbols] });
   return build;
 }
 
