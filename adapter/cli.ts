@@ -10,7 +10,7 @@ import { TTY_RELAY_USAGE, ttyRelayCommand } from './commands/tty-relay';
 const USAGE = `usage: trapdoor <command> [options]
 
 commands:
-  run PROGRAM [ARGS...]    run a program (assembly source or static ELF) on the emulated machine
+  run PROGRAM [ARGS...]    run a program (assembly source or ELF executable) on the emulated machine
                            (--strace: print its system calls as strace does)
   asm FILE... -o OUT       assemble GAS or NASM sources into a static ELF executable
   syscalls [--json]        list the system call table: numbers, names, handlers, implemented or not

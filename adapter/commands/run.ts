@@ -11,7 +11,8 @@ import { checkKernelTree, kernelErrorText } from '../dap/kernel-tree';
 
 export const RUN_USAGE = `usage: trapdoor run [options] PROGRAM [ARGS...] [-- ARGS...]
 
-PROGRAM is an assembly source (.s .S .asm .nasm) or a static x86-64 ELF executable.
+PROGRAM is an assembly source (.s .S .asm .nasm) or an x86-64 ELF executable (static, or
+dynamically linked: the host's ld.so and libraries are read through the sandbox).
 Options may also follow PROGRAM; arguments for the program that start with - go after --.
   --strace        print every system call to stderr, as strace does
   -o FILE         write the trace to FILE instead (strace's -o; implies --strace)
@@ -104,7 +105,7 @@ export function runCommand(argv: string[]): number {
     if (traceFd !== undefined) fs.writeSync(traceFd, line + '\n');
     else fs.writeSync(2, line + '\n'); // synchronous, so it interleaves with the program's own output
   };
-  const options: StraceOptions = { maxStrlen: o.maxStrlen, showTime: o.showTime, pidPrefix: o.out ? 'file' : 'auto', quiet: false };
+  const options: StraceOptions = { maxStrlen: o.maxStrlen, showTime: o.showTime, pidPrefix: o.out ? 'file' : 'auto', quiet: false, personality: !o.out };
   const outputs: TraceOutputs = {};
   if (o.json) outputs.json = { write, options };
   else if (o.strace && !o.summary) outputs.strace = { write, options };

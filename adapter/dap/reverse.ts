@@ -14,6 +14,7 @@ import { EvalContext, isTrue } from '../../emulator/debug/expr';
 import { GPRS, OTHER_REGS, readRegister } from '../../emulator/debug/registers';
 import { findBack, stepBackInsn, stepBackLine } from '../../emulator/debug/timetravel';
 import { LinuxSystem } from '../../emulator/linux';
+import { Scheduler } from '../../emulator/kernel/sched';
 import { Machine } from '../../emulator/machine';
 import { SyscallEvent } from '../../emulator/trace/event';
 import { BpKind, hitMatches } from './breakpoints';
@@ -42,6 +43,11 @@ export class Reverse {
   /** `filters`: the exception filters set now; `say`: a line for the Debug Console. */
   constructor(private readonly rt: Runtime, private readonly filters: () => { filterId: string; condition?: string }[], private readonly say: (text: string) => void) {
     this.trackMemory();
+    // The user memory of a task that is not on the CPU: made again in that task's address space.
+    rt.memoryEdited = (tid, address, bytes) => this.edit((m) => {
+      const t = (m.processes as Scheduler | undefined)?.tasks.get(tid);
+      if (t) debugMemory(t.nk.mm.as).write(address, bytes);
+    });
   }
 
   private get position(): number {
@@ -95,7 +101,7 @@ export class Reverse {
   private travel(target: number): void {
     const rt = this.rt, tl = rt.timeline;
     rt.quietUntil = Math.max(rt.quietUntil, this.position);
-    const old = rt.system, pending = rt.pendingSyscall;
+    const old = rt.system, pending = rt.pending;
     const sys = tl.boot(true);
     try {
       rt.adopt(sys, () => {
@@ -105,7 +111,7 @@ export class Reverse {
     } catch (e) {
       // The machine we left is untouched: stay there.
       rt.adopt(old, () => {});
-      rt.pendingSyscall = pending;
+      rt.pending = pending;
       throw e;
     } finally {
       this.trackMemory();
@@ -165,16 +171,17 @@ export class Reverse {
   private lastHit(x: number): Hit | undefined {
     const rt = this.rt;
     let sys: LinuxSystem | undefined;
-    let pending: SyscallEvent | undefined;
+    const pending = new Map<number, SyscallEvent>();
     const mem = (): DebugMemory => debugMemory(sys!.machine.space);
     const ctx = (): EvalContext => ({
       register: (n) => readRegister(sys!.machine.cpu, n),
       symbol: (n) => rt.symbols.lookup(n)?.address,
       extra: (n) => {
-        if (!pending || (sys!.machine.cpu.cs & 3) !== 0) return undefined;
-        if (n === 'nr') return BigInt(pending.nr);
-        if (n === 'args') return pending.args;
-        if (n === 'ret') return pending.ret;
+        const ev = pending.get(sys!.machine.tid);
+        if (!ev || (sys!.machine.cpu.cs & 3) !== 0) return undefined;
+        if (n === 'nr') return BigInt(ev.nr);
+        if (n === 'args') return ev.args;
+        if (n === 'ret') return ev.ret;
         return undefined;
       },
       memory: mem(),
@@ -230,8 +237,8 @@ export class Reverse {
       // Before the first instruction: the tracer (the filters' events) and the doors' addresses.
       sys = s;
       s.attachTracer({
-        syscallEnter: (ev) => { pending = ev; doors.noteEnter(ev); },
-        syscallExit: (ev) => { if (pending === ev) pending = undefined; doors.noteExit(ev); },
+        syscallEnter: (ev) => { pending.set(ev.tid, ev); doors.noteEnter(ev); },
+        syscallExit: (ev) => { if (pending.get(ev.tid) === ev) pending.delete(ev.tid); doors.noteExit(ev); },
         signal: (sg) => doors.noteSignal(sg),
       }, true);
       arm(s);

@@ -3,12 +3,16 @@
 // boundary. It knows nothing of DAP (vscode-mock-debug's split): it calls its listener, and the
 // session translates. Instruction knowledge comes from emulator/debug.
 
+import * as fs from 'fs';
 import * as path from 'path';
 import { assembleProgram } from '../../emulator/asm/index';
 import { Diagnostic } from '../../emulator/asm/ir';
-import { decodeAt, InsnInfo } from '../../emulator/debug/disasm';
+import { codeBits, decodeAt, InsnInfo } from '../../emulator/debug/disasm';
 import { EvalContext } from '../../emulator/debug/expr';
 import { DebugMemory, debugMemory } from '../../emulator/debug/memory';
+import { liveTasks, resumePoints, runningTask, taskMemory, TaskSummary } from '../../emulator/debug/tasks';
+import { KTask } from '../../emulator/kernel/sched';
+import { idtTargets } from './exceptions';
 import { readRegister } from '../../emulator/debug/registers';
 import { SymbolTable } from '../../emulator/debug/symbols';
 import { userPtRegs } from '../../emulator/debug/unwind';
@@ -43,7 +47,10 @@ export interface LaunchOptions {
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'function breakpoint' | 'instruction breakpoint' | 'pause' | 'exception' | 'data breakpoint';
 
 export interface RuntimeListener {
-  stopped(reason: StopReason, hitIds?: number[], description?: string): void;
+  /** `tid`: the task that stopped (the one on the CPU). */
+  stopped(reason: StopReason, hitIds?: number[], description?: string, tid?: number): void;
+  /** A task appeared, ended, or changed programs (execve). */
+  task(reason: 'started' | 'exited' | 'exec', t: TaskSummary): void;
   output(category: 'stdout' | 'stderr' | 'console', text: string): void;
   syscall(phase: 'entry' | 'exit', ev: SyscallEvent): void;
   exited(exitCode: number, description: string): void;
@@ -53,13 +60,34 @@ export type StepKind = 'in' | 'over' | 'out';
 
 /** What to do before the next instruction runs: stop here, run one instruction, or run fast to an address. */
 type Decision = 'stop' | 'step' | { runTo: bigint; also?: bigint[]; until: () => boolean };
-interface Stepper { decide(stepped: number): Decision }
+/**
+ * `owner`: the task the step belongs to (its tid). The step only sees that task's instructions:
+ * while others have the CPU they run at full speed, and a step's target counts only when the owner
+ * reaches it (gdb's scheduler-locking off).
+ */
+interface Stepper { owner?: number; decide(stepped: number): Decision }
 
 const SLICE = 50_000;
 const STEP_SLICE = 20_000;
 const KERNEL_HALF = 0xffff800000000000n;
 const U = (v: bigint): bigint => BigInt.asUintN(64, v);
 const canon = (a: bigint): number => Number(BigInt.asIntN(64, a));
+
+/** The memory of whichever task is on the CPU (a switch of tasks changes the address space). */
+function cpuMemory(rt: { machine: Machine }): DebugMemory {
+  return {
+    read: (a, n) => debugMemory(rt.machine.space).read(a, n),
+    write: (a, b) => debugMemory(rt.machine.space).write(a, b),
+  };
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
 
 export class Runtime {
   // The machine changes when the session travels back in time (adopt).
@@ -73,8 +101,19 @@ export class Runtime {
   readonly kernelLines: LineMap;
   readonly breakpoints = new BreakpointTable();
   readonly programPath: string;
-  /** Calls entered and not yet returned (the Syscall scope reads the newest). */
-  pendingSyscall?: SyscallEvent;
+  /** Calls entered and not yet returned, by task (one may sleep in a call while others run). */
+  pending = new Map<number, SyscallEvent>();
+  /** The tasks the client has been told about, with their names (thread events are the differences). */
+  private known = new Map<number, TaskSummary>();
+  private tasksKey = '';
+  /** Where a switched-out task continues (found on first need). */
+  private resumeAt?: bigint[];
+  /** Addresses right after the entry of the IDT's external interrupt gates (the timer's). */
+  private interruptEntries?: Set<bigint>;
+  /** The user wrote the memory of a task that is not on the CPU (time travel records it). */
+  memoryEdited?: (tid: number, address: bigint, bytes: Uint8Array) => void;
+  /** The host path of the launched program, as the kernel's execve resolved it. */
+  private readonly exeRealPath: string;
   readonly syscallHits = new Map<string, number>();
   private running = false;
   private pauseRequested = false;
@@ -103,7 +142,8 @@ export class Runtime {
     this.system = system;
     this.machine = system.machine;
     this.programPath = programPath;
-    this.mem = debugMemory(this.machine.space);
+    this.mem = cpuMemory(this);
+    this.exeRealPath = realPath(programPath);
     const elf = readElf(image);
     this.symbols = new SymbolTable(elf.symbols, this.machine.kernel.sortedSymbols);
     this.entry = elf.entry;
@@ -112,27 +152,118 @@ export class Runtime {
     this.programLines = system.programLines();
     this.kernelLines = LineMap.fromRows(this.machine.kernel.lines);
     this.attach(system);
+    for (const t of liveTasks(system, this.exeRealPath)) this.known.set(t.tid, t);
   }
 
   private attach(system: LinuxSystem): void {
     const listener = this.listener;
     system.attachTracer({
       syscallEnter: (ev) => {
-        this.pendingSyscall = ev;
+        this.pending.set(ev.tid, ev);
         this.doors.noteEnter(ev);
         if (ev.startInsn <= this.quietUntil) return;
         const key = `${ev.abi}:${ev.nr}`;
         this.syscallHits.set(key, (this.syscallHits.get(key) ?? 0) + 1);
+        this.syncTasksIfChanged();
         listener.syscall('entry', ev);
       },
       syscallExit: (ev) => {
-        if (this.pendingSyscall === ev) this.pendingSyscall = undefined;
+        if (this.pending.get(ev.tid) === ev) this.pending.delete(ev.tid);
         this.doors.noteExit(ev);
         if (ev.endInsn <= this.quietUntil) return;
+        this.syncTasksIfChanged();
         listener.syscall('exit', ev);
       },
       signal: (s) => this.doors.noteSignal(s),
+      processExit: () => {
+        if (this.machine.cpu.instructions > this.quietUntil) this.syncTasks();
+      },
     }, true);
+  }
+
+  /**
+   * At a system call: the tasks change only with the number of tasks, the task on the CPU (a task
+   * that ended is dropped once it is off the CPU) or its program (execve). Other endings come
+   * through processExit.
+   */
+  private syncTasksIfChanged(): void {
+    const t = this.runningTask();
+    const key = `${this.system.sched.tasks.size}:${t.tid}:${t.nk.exePath}`;
+    if (key !== this.tasksKey) this.syncTasks();
+  }
+
+  /**
+   * Tells the listener what changed among the tasks since it was last told: new ones, ended ones
+   * (zombies count as ended, except the one still on the CPU), and new programs after an execve.
+   */
+  syncTasks(): void {
+    const run = this.runningTask();
+    this.tasksKey = `${this.system.sched.tasks.size}:${run.tid}:${run.nk.exePath}`;
+    const now = liveTasks(this.system, this.exeRealPath);
+    const seen = new Set<number>();
+    for (const t of now) {
+      seen.add(t.tid);
+      const old = this.known.get(t.tid);
+      this.known.set(t.tid, t);
+      if (!old) this.listener.task('started', t);
+      else if (old.exe !== t.exe) this.listener.task('exec', t);
+    }
+    for (const [tid, t] of this.known) {
+      if (seen.has(tid)) continue;
+      this.known.delete(tid);
+      this.listener.task('exited', t);
+    }
+  }
+
+  /** The tasks a debugger lists (the client's threads). */
+  tasks(): TaskSummary[] {
+    return liveTasks(this.system, this.exeRealPath);
+  }
+
+  /** The task on the CPU. */
+  runningTask(): KTask {
+    return runningTask(this.system);
+  }
+
+  runningTid(): number {
+    return this.runningTask().tid;
+  }
+
+  /** A task that has not ended and is not on the CPU (its state is read from memory), by tid. */
+  sleepingTask(tid: number | undefined): KTask | undefined {
+    if (tid === undefined) return undefined;
+    const t = this.system.sched.tasks.get(tid);
+    if (!t || t.state === 'zombie' || t === this.runningTask()) return undefined;
+    return t;
+  }
+
+  /** The memory of task `tid` as the debugger reads and writes it (the CPU's for the running task). */
+  memoryOf(tid: number | undefined): DebugMemory {
+    const t = this.sleepingTask(tid);
+    if (!t) return this.mem;
+    const inner = taskMemory(t);
+    return {
+      read: (a, n) => inner.read(a, n),
+      write: (a, b) => {
+        // Kernel addresses are every task's: written through the CPU's view (time travel records those).
+        if (a >= KERNEL_HALF) return this.mem.write(a, b);
+        const n = inner.write(a, b);
+        if (n > 0) this.memoryEdited?.(t.tid, a, b.slice(0, n));
+        return n;
+      },
+    };
+  }
+
+  /** The program text of `t` is the launched program's (after a fork), not another one's (after an execve). */
+  runsLaunchedProgram(t: KTask): boolean {
+    return t.nk.exePath === '' || t.nk.exePath === this.exeRealPath || t.nk.exePath === this.programPath;
+  }
+
+  /** Where a task that is not running continues: in schedule(), after the switch. */
+  resumePoint(): bigint | undefined {
+    const r = (this.resumeAt ??= resumePoints(this.mem, this.machine.kernel));
+    const inSchedule = r.find((a) => this.machine.symbolAt(a)?.name === 'schedule');
+    return inSchedule ?? r[0];
   }
 
   /**
@@ -143,8 +274,9 @@ export class Runtime {
   adopt(system: LinuxSystem, prepare: () => void): void {
     this.system = system;
     this.machine = system.machine;
-    this.mem = debugMemory(system.machine.space);
-    this.pendingSyscall = undefined;
+    this.mem = cpuMemory(this);
+    this.pending = new Map();
+    this.interruptEntries = undefined;
     this.deferredEnd = undefined;
     this.lastException = undefined;
     this.stepper = undefined;
@@ -158,7 +290,8 @@ export class Runtime {
 
   /** Reports a stop the runtime did not make itself (a backward step). */
   announce(reason: StopReason, ids?: number[], description?: string): void {
-    this.listener.stopped(reason, ids, description);
+    this.syncTasks();
+    this.listener.stopped(reason, ids, description, this.runningTid());
   }
 
   /** Assembles (a source) or reads (an ELF) the program and boots the machine up to its first kernel instruction. */
@@ -217,8 +350,14 @@ export class Runtime {
     return address >= KERNEL_HALF ? this.kernelLines.lookup(address) : this.programLines.lookup(address);
   }
 
-  isCode(address: bigint): boolean {
+  /** Code of the kernel, or of the program task `t` runs (the launched one by default). */
+  isCode(address: bigint, t?: KTask): boolean {
     if (address >= KERNEL_HALF) return this.machine.kernel.sections.some((s) => s.flags.exec && address >= s.address && address < s.address + BigInt(s.size));
+    if (t && !this.runsLaunchedProgram(t)) {
+      // Another program (after an execve): its executable mappings.
+      const v = t.nk.mm.find(Number(address));
+      return !!v && (v.prot & 4) !== 0;
+    }
     return this.programText.some((t) => address >= t.start && address < t.end);
   }
 
@@ -254,9 +393,13 @@ export class Runtime {
   /** The call being served while in the kernel: the tracer's event, or pt_regs before the tracer saw it. */
   currentSyscall(): { nr: number; abi: '64' | 'i386'; args: bigint[]; ret?: bigint; event?: SyscallEvent } | undefined {
     if (!this.inKernel()) return undefined;
-    const ev = this.pendingSyscall;
+    return this.syscallOf(this.runningTid(), userPtRegs(this.machine, this.mem));
+  }
+
+  /** The call task `tid` is in: the tracer's event, or its pt_regs' orig_ax (undefined for an exception or none). */
+  syscallOf(tid: number, regs: { read(f: 'orig_ax' | 'di' | 'si' | 'dx' | 'r10' | 'r8' | 'r9'): bigint } | undefined): { nr: number; abi: '64' | 'i386'; args: bigint[]; ret?: bigint; event?: SyscallEvent } | undefined {
+    const ev = this.pending.get(tid);
     if (ev) return { nr: ev.nr, abi: ev.abi, args: ev.args, event: ev };
-    const regs = userPtRegs(this.machine, this.mem);
     if (!regs) return undefined;
     const orig = BigInt.asIntN(64, regs.read('orig_ax'));
     if (orig < 0n) return undefined; // an exception, not a call
@@ -296,12 +439,28 @@ export class Runtime {
     if (this.running) this.pauseRequested = true;
   }
 
-  step(kind: StepKind, instruction: boolean): void {
-    this.resume(kind === 'out' ? this.stepOut() : this.stepLineOrInsn(kind === 'over', instruction));
+  /**
+   * A step of task `tid` (the one on the CPU when not given). A task that is not running sleeps in
+   * the kernel (or waits for its turn): any step of it runs until it is back in user mode.
+   */
+  step(kind: StepKind, instruction: boolean, tid?: number): void {
+    if (this.running || this.ended) return;
+    const other = this.sleepingTask(tid);
+    if (other) return this.resume(this.stepOutOfKernel(other.tid));
+    const owner = this.runningTid();
+    const s = kind === 'out' ? this.stepOut() : this.stepLineOrInsn(kind === 'over', instruction);
+    s.owner = owner;
+    this.resume(s);
   }
 
   private insnAt(a: bigint): InsnInfo | undefined {
-    return decodeAt(this.mem, a);
+    return decodeAt(this.mem, a, codeBits(a, this.userCode32()));
+  }
+
+  /** Whether task `tid`'s (default: the running task's) user code is i386 code, decoded as 32-bit. */
+  userCode32(tid?: number): boolean {
+    const t = tid === undefined ? this.runningTask() : this.system.sched.tasks.get(tid);
+    return t ? t.nk.mm.compat : this.cpu.code32;
   }
 
   /** stepIn/next: until the line changes (or one instruction); `over` runs calls, syscalls and int $n as one step. */
@@ -353,9 +512,10 @@ export class Runtime {
    * int $0x80, the faulting instruction, a signal handler, or _start after the boot): at full speed
    * to the kernel's sysret/iret instructions, then one instruction, until the CPU is in ring 3.
    */
-  private stepOutOfKernel(): Stepper {
+  private stepOutOfKernel(owner?: number): Stepper {
     const exits = (this.kernelExits ??= kernelReturns(this.mem, this.machine.kernel));
     return {
+      owner,
       decide: (n) => {
         if (n > 0 && !this.inKernel()) return 'stop';
         if (exits.length === 0 || exits.includes(this.pc())) return 'step';
@@ -388,10 +548,40 @@ export class Runtime {
     return `${this.bpVersion}:${this.runTo?.address}:${this.runTo?.also?.length}:${this.cpu.idtrLimit}`;
   }
 
-  /** At the step's target (one of them), in the state it waits for. */
+  /** At the step's target (one of them), in the state it waits for, in the step's own task. */
   private reachedRunTo(pc: bigint): boolean {
     const t = this.runTo;
-    return !!t && (pc === t.address || (t.also?.includes(pc) ?? false)) && t.until();
+    if (!t || !(pc === t.address || (t.also?.includes(pc) ?? false))) return false;
+    const owner = this.stepper?.owner;
+    return (owner === undefined || this.runningTid() === owner) && t.until();
+  }
+
+  /**
+   * Another task has the CPU while the step's task waits (or has just been interrupted): run at
+   * full speed until the step's task continues, where schedule() switches back to it.
+   */
+  private waitForOwner(): void {
+    const r = (this.resumeAt ??= resumePoints(this.mem, this.machine.kernel));
+    if (r.length === 0) return;
+    this.runTo = { address: r[0], also: r.slice(1), until: () => true };
+  }
+
+  /** Just after the entry of an external interrupt's gate (the timer's), which no instruction of the program asked for. */
+  private atInterruptEntry(pc: bigint): boolean {
+    if (!this.interruptEntries) {
+      const set = new Set<bigint>();
+      const cpu = this.cpu;
+      if (cpu.idtrLimit > 0) {
+        for (const [target, vector] of idtTargets(this.mem, U(BigInt(cpu.idtrBase)), cpu.idtrLimit)) {
+          if (vector < 32 || vector === 0x80) continue;
+          set.add(target);
+          const i = decodeAt(this.mem, target);
+          if (i) set.add(i.next);
+        }
+        this.interruptEntries = set;
+      } else return false;
+    }
+    return this.interruptEntries.has(pc);
   }
 
   /** Makes the CPU's set what it should be, changing only the difference (each change re-splits blocks). */
@@ -467,7 +657,8 @@ export class Runtime {
     this.running = false;
     this.runTo = undefined;
     this.syncCpuBreakpoints();
-    this.listener.stopped(reason, ids, description);
+    this.syncTasks();
+    this.listener.stopped(reason, ids, description, this.runningTid());
   }
 
   private static reasonOf(kind: BpKind): StopReason {
@@ -509,6 +700,11 @@ export class Runtime {
         if (this.stepper || Date.now() - started >= 15) return; // yield: pause and other requests wait
         continue;
       }
+      const owner = this.stepper.owner;
+      if (owner !== undefined && this.runningTid() !== owner) {
+        this.waitForOwner();
+        if (this.runTo) continue;
+      }
       const d = this.stepper.decide(this.stepped);
       if (d === 'stop') return this.stop(this.stopReason);
       if (d !== 'step') {
@@ -516,11 +712,19 @@ export class Runtime {
         this.stepped++;
         // Run the call/syscall itself first, so the target is not hit before leaving.
       }
+      const before = { pc: this.pc(), sp: U(this.cpu.getReg('rsp')), user: !this.inKernel(), stepped: this.stepped };
       const r = this.machine.run(1);
       this.stepped++;
       budget--;
       if (r.kind === 'exited' || r.kind === 'oops') return this.finish(r);
       if (r.kind === 'watch' && this.checkWatches()) return;
+      if (before.user && !this.runTo && this.inKernel() && this.atInterruptEntry(this.pc())) {
+        // The timer interrupted the program before its instruction ran: the step goes over the
+        // interrupt (and whatever other tasks run meanwhile) back to that instruction, as if nothing came.
+        this.stepped = before.stepped;
+        this.runTo = { address: before.pc, until: () => !this.inKernel() && U(this.cpu.getReg('rsp')) === before.sp };
+        continue;
+      }
       if (this.reachedRunTo(this.pc())) this.runTo = undefined;
       if (this.checkBreakpoint()) return;
     }

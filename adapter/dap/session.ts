@@ -1,15 +1,25 @@
 // The Debug Adapter Protocol session: translates DAP requests into Runtime calls and the
-// Runtime's callbacks into DAP events. One session owns one machine with one guest thread.
+// Runtime's callbacks into DAP events. One session owns one machine; its threads are the guest's
+// tasks (DAP thread id = Linux tid, named `1001 prog`, `1002 prog [thread]`). The task on the CPU
+// is the one that stops; the others sleep in the kernel, and their stacks, registers and memory
+// are read from where the kernel saved them (emulator/debug/tasks.ts).
+//
+// Frame ids: the running task's frames are 1, 2, 3...; another task's are tid * FRAME_STRIDE + 1, +2...
+// Memory references: a user address of a task that is not running is `0x...@tid` (its own address space).
 
 import * as path from 'path';
 import {
-  Breakpoint, BreakpointEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, Event,
+  Breakpoint, BreakpointEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread, ThreadEvent, Event,
 } from '@vscode/debugadapter';
 import { DebugProtocol } from '@vscode/debugprotocol';
 import { formatDiagnostic } from '../../emulator/asm/index';
-import { disassemble, startBefore } from '../../emulator/debug/disasm';
+import { codeBits, disassemble, startBefore } from '../../emulator/debug/disasm';
 import { evaluate, examine } from '../../emulator/debug/expr';
-import { Frame, unwind } from '../../emulator/debug/unwind';
+import { Frame, sleepingFrames, unwind } from '../../emulator/debug/unwind';
+import { sleepingPtRegs, sleepingRegisters } from '../../emulator/debug/tasks';
+import { readRegister } from '../../emulator/debug/registers';
+import { EvalContext } from '../../emulator/debug/expr';
+import { KTask } from '../../emulator/kernel/sched';
 import { SourcePosition } from '../../emulator/elf/linemap';
 import { ProgramError } from '../../emulator/linux';
 import { syscallJson } from '../../emulator/trace/json';
@@ -28,7 +38,17 @@ export interface TrapdoorLaunchArguments extends DebugProtocol.LaunchRequestArgu
   console?: 'internalConsole' | 'integratedTerminal' | 'externalTerminal';
 }
 
+/** The thread id reported before the machine has tasks. */
 const THREAD = 1;
+/** Frame ids of a task that is not running: tid * FRAME_STRIDE + index + 1 (a stack has fewer frames). */
+const FRAME_STRIDE = 1024;
+/** A user address of task `tid`: `0x...@tid` (no suffix: the running task's, or a kernel address). */
+const memRef = (a: bigint, tid?: number): string => hex(a) + (tid !== undefined && BigInt.asUintN(64, a) < 0xffff800000000000n ? `@${tid}` : '');
+function parseMemRef(ref: string): { address: bigint; tid?: number } {
+  const m = /^\s*([^@]+?)\s*(?:@\s*(\d+))?\s*$/.exec(ref);
+  if (!m) throw new Error(`not a memory reference: ${ref}`);
+  return { address: BigInt(m[1]), tid: m[2] !== undefined ? Number(m[2]) : undefined };
+}
 /** Breakpoints set before launch are answered unverified; this table only numbers them. */
 const dummy = { breakpoints: new BreakpointTable() };
 const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
@@ -38,7 +58,6 @@ export class TrapdoorSession extends LoggingDebugSession {
   /** stepBack and reverseContinue for the runtime. */
   private reverse?: Reverse;
   private vars?: Variables;
-  private frames: Frame[] = [];
   /** Exception filters set before launch, applied when the runtime exists. */
   private pendingFilters: { filterId: string; condition?: string }[] = [];
   private configured!: Promise<void>;
@@ -124,7 +143,11 @@ export class TrapdoorSession extends LoggingDebugSession {
   private createRuntime(args: TrapdoorLaunchArguments): { code: number; text: string } | undefined {
     try {
       this.rt = Runtime.create(args, {
-        stopped: (reason, ids, description) => this.onStopped(reason, ids, description),
+        stopped: (reason, ids, description, tid) => this.onStopped(reason, ids, description, tid),
+        task: (reason, t) => {
+          if (reason !== 'exec') this.sendEvent(new ThreadEvent(reason, t.tid));
+          this.sendEvent(new Event('trapdoor/task', { reason, pid: t.pid, tid: t.tid, name: t.name, program: t.comm, exe: t.exe }));
+        },
         output: (category, text) => this.sendEvent(new OutputEvent(text, category)),
         syscall: (phase, ev) => this.sendEvent(new Event('trapdoor/syscall', { phase, ...syscallJson(ev, this.rt!.machine.userMemory) })),
         exited: (code, description) => {
@@ -144,7 +167,6 @@ export class TrapdoorSession extends LoggingDebugSession {
       return { code: 3003, text: `launch failed: ${(e as Error).message}`.replace(/[{}]/g, '') };
     }
     this.launchArgs = args;
-    this.frames = [];
     this.vars = new Variables(this.rt);
     this.reverse = new Reverse(this.rt, () => this.pendingFilters, (text) => this.sendEvent(new OutputEvent(text, 'console')));
     if (this.pendingFilters.length) this.rt.exceptionsChanged(this.pendingFilters);
@@ -211,10 +233,10 @@ export class TrapdoorSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  private onStopped(reason: StopReason, ids?: number[], description?: string): void {
+  private onStopped(reason: StopReason, ids?: number[], description?: string, tid?: number): void {
     this.vars?.reset();
     this.reverse?.stopped();
-    const ev = new StoppedEvent(reason, THREAD) as DebugProtocol.StoppedEvent;
+    const ev = new StoppedEvent(reason, tid ?? THREAD) as DebugProtocol.StoppedEvent;
     ev.body.allThreadsStopped = true;
     if (ids?.length) ev.body.hitBreakpointIds = ids;
     if (description) ev.body.description = description;
@@ -384,17 +406,17 @@ export class TrapdoorSession extends LoggingDebugSession {
 
   protected nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): void {
     this.sendResponse(response);
-    this.rt?.step('over', args.granularity === 'instruction');
+    this.rt?.step('over', args.granularity === 'instruction', args.threadId);
   }
 
   protected stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): void {
     this.sendResponse(response);
-    this.rt?.step('in', args.granularity === 'instruction');
+    this.rt?.step('in', args.granularity === 'instruction', args.threadId);
   }
 
   protected stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): void {
     this.sendResponse(response);
-    this.rt?.step('out', args.granularity === 'instruction');
+    this.rt?.step('out', args.granularity === 'instruction', args.threadId);
   }
 
   protected stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
@@ -430,9 +452,45 @@ export class TrapdoorSession extends LoggingDebugSession {
   // ----- state -----
 
   protected threadsRequest(response: DebugProtocol.ThreadsResponse): void {
-    const pid = this.rt ? this.rt.machine.pid || 1 : 1;
-    response.body = { threads: [new Thread(THREAD, `${pid} ${this.rt ? path.basename(this.rt.programPath) : ''}`.trim())] };
+    const rt = this.rt;
+    const tasks = rt && !rt.hasEnded ? rt.tasks() : [];
+    response.body = { threads: tasks.length ? tasks.map((t) => new Thread(t.tid, t.name)) : rt ? [] : [new Thread(THREAD, 'not launched')] };
     this.sendResponse(response);
+  }
+
+  /** The task a frame id belongs to (undefined: the running one) and the frame's index. */
+  private frameOf(frameId: number | undefined): { task?: KTask; index: number } {
+    if (!frameId || frameId < FRAME_STRIDE) return { index: Math.max(0, (frameId ?? 1) - 1) };
+    const task = this.rt?.sleepingTask(Math.floor(frameId / FRAME_STRIDE));
+    return { task, index: (frameId % FRAME_STRIDE) - 1 };
+  }
+
+  /** What an expression sees in a frame: the running task's CPU, or a sleeping task's saved registers and memory. */
+  private evalContextFor(frameId: number | undefined): { ctx: EvalContext; tid?: number } {
+    const rt = this.rt!;
+    const { task } = this.frameOf(frameId);
+    if (!task) return { ctx: rt.evalContext() };
+    const mem = rt.memoryOf(task.tid);
+    const regs = sleepingPtRegs(task, mem);
+    const access = sleepingRegisters(task, regs, mem);
+    const sc = rt.syscallOf(task.tid, regs);
+    return {
+      tid: task.tid,
+      ctx: {
+        register: (n) => { try { return readRegister(access, n); } catch { return undefined; } },
+        symbol: (n) => rt.symbols.lookup(n)?.address,
+        extra: (n) => (!sc ? undefined : n === 'nr' ? BigInt(sc.nr) : n === 'args' ? sc.args : n === 'ret' ? sc.ret : undefined),
+        memory: mem,
+        symbolize: (a) => this.symbolize(a, task),
+      },
+    };
+  }
+
+  /** A symbol for an address: user symbols only where the task runs the launched program. */
+  private symbolize(a: bigint, task?: KTask): string | undefined {
+    const rt = this.rt!;
+    if (task && a < 0xffff800000000000n && !rt.runsLaunchedProgram(task)) return undefined;
+    return rt.symbols.format(a);
   }
 
   protected stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
@@ -441,27 +499,49 @@ export class TrapdoorSession extends LoggingDebugSession {
       response.body = { stackFrames: [], totalFrames: 0 };
       return this.sendResponse(response);
     }
-    this.frames = unwind(rt.machine, rt.mem, (a) => rt.isCode(a));
+    // The thread asked for: the running task, or another one (sleeping in the kernel, or waiting for its turn).
+    const task = rt.sleepingTask(args.threadId);
+    const frames: Frame[] = task
+      ? sleepingFrames(task, rt.machine, rt.memoryOf(task.tid), (a) => rt.isCode(a, task), rt.resumePoint())
+      : unwind(rt.machine, rt.mem, (a) => rt.isCode(a, rt.runningTask()));
+    const own = task ?? rt.runningTask();
+    const ownProgram = rt.runsLaunchedProgram(own);
     const start = args.startFrame ?? 0;
-    const count = args.levels || this.frames.length;
-    const stackFrames = this.frames.slice(start, start + count).map((f, k) => {
+    const count = args.levels || frames.length;
+    const stackFrames = frames.slice(start, start + count).map((f, k) => {
       const i = start + k;
-      // A return address belongs to the line of the call before it.
+      // A return address belongs to the line of the call before it (a sleeping task's first frame is its next instruction).
       const at = i === 0 ? f.pc : f.fromPtRegs ? f.site ?? f.pc : f.pc - 1n;
-      const pos = rt.lineAt(at);
-      const name = rt.symbols.format(at) ?? hex(f.pc);
-      const label = `${name}${f.fromPtRegs ? '  [user, from pt_regs]' : f.ring === 0 ? '  [kernel]' : ''}`;
-      const sf: DebugProtocol.StackFrame = new StackFrame(i + 1, label, this.source(pos), pos ? this.convertDebuggerLineToClient(pos.line) : 0, pos ? pos.column : 0);
+      const user = at < 0xffff800000000000n;
+      const pos = user && !ownProgram ? undefined : rt.lineAt(at);
+      const name = this.symbolize(at, own) ?? hex(f.pc);
+      const where = f.fromPtRegs ? '  [user, from pt_regs]' : f.ring === 0 ? '  [kernel]' : '';
+      const label = `${name}${i === 0 && task ? `  [${this.sleepText(task)}]` : where}`;
+      const id = task ? task.tid * FRAME_STRIDE + i + 1 : i + 1;
+      const sf: DebugProtocol.StackFrame = new StackFrame(id, label, this.source(pos), pos ? this.convertDebuggerLineToClient(pos.line) : 0, pos ? pos.column : 0);
       sf.instructionPointerReference = hex(f.pc);
       if (f.guessed) sf.presentationHint = 'subtle';
       return sf;
     });
-    response.body = { stackFrames, totalFrames: this.frames.length };
+    response.body = { stackFrames, totalFrames: frames.length };
     this.sendResponse(response);
   }
 
-  protected scopesRequest(response: DebugProtocol.ScopesResponse): void {
-    response.body = { scopes: this.vars && this.rt && !this.rt.hasEnded ? this.vars.scopes() : [] };
+  /** Why a task that is not running is not: `sleeping in wait4`, `runnable`, `stopped`. */
+  private sleepText(t: KTask): string {
+    const rt = this.rt!;
+    if (t.state !== 'sleeping') return t.state === 'runnable' ? 'runnable: waits for the CPU' : t.state;
+    const sc = rt.syscallOf(t.tid, sleepingPtRegs(t, rt.memoryOf(t.tid)));
+    return sc ? `sleeping in ${rt.syscallName(sc.nr, sc.abi)}` : 'sleeping';
+  }
+
+  protected scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const rt = this.rt;
+    if (!this.vars || !rt || rt.hasEnded) response.body = { scopes: [] };
+    else {
+      const { task } = this.frameOf(args?.frameId);
+      response.body = { scopes: task ? this.vars.taskScopes(task, this.sleepText(task)) : this.vars.scopes() };
+    }
     this.sendResponse(response);
   }
 
@@ -483,21 +563,23 @@ export class TrapdoorSession extends LoggingDebugSession {
   protected evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const rt = this.rt;
     if (!rt || rt.hasEnded) return this.sendErrorResponse(response, 3020, 'the program is not running');
-    const ctx = rt.evalContext();
+    const { ctx, tid } = this.evalContextFor(args.frameId);
+    const task = rt.sleepingTask(tid) ?? rt.runningTask();
     try {
       const x = examine(args.expression, ctx);
       if (x) {
-        response.body = { result: x.text, variablesReference: 0, memoryReference: hex(x.address) };
+        response.body = { result: x.text, variablesReference: 0, memoryReference: memRef(x.address, tid) };
         return this.sendResponse(response);
       }
       const r = evaluate(args.expression, ctx);
       const s = rt.symbols.lookup(args.expression.trim());
       const at = r.address ?? (s ? s.address : undefined);
-      const symText = s ? '' : (() => { const f = rt.symbols.format(BigInt.asUintN(64, r.value)); return f && rt.isCode(BigInt.asUintN(64, r.value)) ? ` <${f}>` : ''; })();
+      const v = BigInt.asUintN(64, r.value);
+      const symText = s ? '' : (() => { const f = this.symbolize(v, task); return f && rt.isCode(v, task) ? ` <${f}>` : ''; })();
       response.body = {
         result: `${hex(r.value)} (${BigInt.asIntN(64, r.value)})${symText}`,
         variablesReference: 0,
-        memoryReference: at !== undefined ? hex(at) : undefined,
+        memoryReference: at !== undefined ? memRef(at, tid) : undefined,
       };
       this.sendResponse(response);
     } catch (e) {
@@ -508,9 +590,11 @@ export class TrapdoorSession extends LoggingDebugSession {
   protected readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
     const rt = this.rt;
     if (!rt) return this.sendErrorResponse(response, 3030, 'not launched');
-    const at = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    let ref: { address: bigint; tid?: number };
+    try { ref = parseMemRef(args.memoryReference); } catch (e) { return this.sendErrorResponse(response, 3033, (e as Error).message); }
+    const at = BigInt.asUintN(64, ref.address + BigInt(args.offset ?? 0));
     const count = Math.min(args.count, 1 << 20);
-    const bytes = rt.mem.read(at, count);
+    const bytes = rt.memoryOf(ref.tid).read(at, count);
     response.body = { address: hex(at), data: Buffer.from(bytes).toString('base64'), unreadableBytes: count - bytes.length };
     this.sendResponse(response);
   }
@@ -518,9 +602,11 @@ export class TrapdoorSession extends LoggingDebugSession {
   protected writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
     const rt = this.rt;
     if (!rt) return this.sendErrorResponse(response, 3031, 'not launched');
-    const at = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
+    let ref: { address: bigint; tid?: number };
+    try { ref = parseMemRef(args.memoryReference); } catch (e) { return this.sendErrorResponse(response, 3033, (e as Error).message); }
+    const at = BigInt.asUintN(64, ref.address + BigInt(args.offset ?? 0));
     const data = Buffer.from(args.data, 'base64');
-    const n = rt.mem.write(at, new Uint8Array(data));
+    const n = rt.memoryOf(ref.tid).write(at, new Uint8Array(data));
     if (n < data.length && !args.allowPartial) return this.sendErrorResponse(response, 3032, `cannot write at ${hex(at + BigInt(n))}`);
     response.body = { offset: 0, bytesWritten: n };
     this.sendResponse(response);
@@ -529,20 +615,25 @@ export class TrapdoorSession extends LoggingDebugSession {
   protected disassembleRequest(response: DebugProtocol.DisassembleResponse, args: DebugProtocol.DisassembleArguments): void {
     const rt = this.rt;
     if (!rt) return this.sendErrorResponse(response, 3040, 'not launched');
-    const base = BigInt.asUintN(64, BigInt(args.memoryReference) + BigInt(args.offset ?? 0));
-    const symbolize = (a: bigint): string | undefined => rt.symbols.format(a);
+    let ref: { address: bigint; tid?: number };
+    try { ref = parseMemRef(args.memoryReference); } catch (e) { return this.sendErrorResponse(response, 3033, (e as Error).message); }
+    const mem = rt.memoryOf(ref.tid);
+    const owner = rt.sleepingTask(ref.tid) ?? rt.runningTask();
+    const base = BigInt.asUintN(64, ref.address + BigInt(args.offset ?? 0));
+    const symbolize = (a: bigint): string | undefined => this.symbolize(a, owner);
     let start = base;
     const off = args.instructionOffset ?? 0;
     if (off < 0) {
       const s = rt.symbols.at(base);
-      start = startBefore(rt.mem, base, -off, s ? base - s.offset : undefined);
+      start = startBefore(mem, base, -off, s ? base - s.offset : undefined, codeBits(base, rt.userCode32(ref.tid)));
     }
     const want = args.instructionCount + Math.max(0, off);
-    let lines = disassemble(rt.mem, start, want, symbolize);
+    let lines = disassemble(mem, start, want, symbolize, 'gas', codeBits(start, rt.userCode32(ref.tid)));
     if (off > 0) lines = lines.slice(off);
     let lastFile: string | undefined;
+    const launched = rt.runsLaunchedProgram(owner);
     const instructions: DebugProtocol.DisassembledInstruction[] = lines.slice(0, args.instructionCount).map((l) => {
-      const pos = rt.lineAt(l.address);
+      const pos = l.address < 0xffff800000000000n && !launched ? undefined : rt.lineAt(l.address);
       const d: DebugProtocol.DisassembledInstruction = {
         address: hex(l.address),
         instructionBytes: Buffer.from(l.bytes).toString('hex').replace(/(..)(?!$)/g, '$1 '),
@@ -588,8 +679,14 @@ export class TrapdoorSession extends LoggingDebugSession {
       return this.sendResponse(response);
     }
     if (command === 'trapdoor/memoryMap') {
+      // Per process: the one named by `pid` or `tid` (a thread names its process), else the running one.
       if (!rt) return this.sendErrorResponse(response, 3050, 'not launched');
-      response.body = { maps: rt.system.native.mm.procMaps() };
+      const a = (args ?? {}) as { pid?: number; tid?: number };
+      const tasks = rt.system.sched.tasks;
+      const t = a.tid !== undefined ? tasks.get(a.tid) : a.pid !== undefined ? tasks.get(a.pid) : rt.runningTask();
+      if (!t || t.state === 'zombie') return this.sendErrorResponse(response, 3051, `no live task ${a.tid ?? a.pid}`);
+      const s = rt.tasks().find((x) => x.tid === t.tid);
+      response.body = { pid: t.pid, tid: t.tid, name: s?.name, maps: t.nk.mm.procMaps() };
       return this.sendResponse(response);
     }
     void args;

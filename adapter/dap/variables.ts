@@ -6,6 +6,8 @@ import { DebugProtocol } from '@vscode/debugprotocol';
 import { evaluate } from '../../emulator/debug/expr';
 import { FLAG_BITS, GPRS, writeRegister } from '../../emulator/debug/registers';
 import { userPtRegs } from '../../emulator/debug/unwind';
+import { savedKernelSp, sleepingPtRegs, userMemoryOf } from '../../emulator/debug/tasks';
+import { KTask } from '../../emulator/kernel/sched';
 import { PT_REGS_FIELDS, PtRegsField, ptRegsOffset } from '../../emulator/kernel/abi';
 import { syscallJson } from '../../emulator/trace/json';
 import { Runtime } from './runtime';
@@ -109,6 +111,70 @@ export class Variables {
           },
         });
       }
+    }
+    return scopes;
+  }
+
+  /**
+   * The scopes of a task that is not running: what it is and where it waits, the user registers
+   * it will return with (its pt_regs, editable), and the system call it sleeps in.
+   */
+  taskScopes(t: KTask, waiting: string): DebugProtocol.Scope[] {
+    const rt = this.rt;
+    const mem = rt.memoryOf(t.tid);
+    const leaf = (name: string, value: string, evaluateName?: string): DebugProtocol.Variable => ({ name, value, variablesReference: 0, evaluateName });
+    const scopes: DebugProtocol.Scope[] = [];
+    const summary = rt.tasks().find((x) => x.tid === t.tid);
+    scopes.push({
+      name: 'Task',
+      expensive: false,
+      variablesReference: this.ref({
+        produce: () => {
+          const ksp = savedKernelSp(t, mem);
+          const resume = rt.resumePoint();
+          return [
+            leaf('tid', String(t.tid)),
+            leaf('pid', String(t.pid)),
+            leaf('program', summary?.exe ?? ''),
+            leaf('state', waiting),
+            leaf('task_struct', hex(BigInt.asUintN(64, BigInt(t.addr)))),
+            leaf('kernel sp (task_struct->sp)', ksp !== undefined ? hex(ksp) : '?'),
+            leaf('continues at', resume !== undefined ? `${hex(resume)}${sym(rt, resume)}` : '?'),
+          ];
+        },
+      }),
+    });
+    const regs = sleepingPtRegs(t, mem);
+    if (regs) {
+      scopes.push({
+        name: 'User registers (pt_regs)',
+        expensive: false,
+        presentationHint: 'registers',
+        variablesReference: this.ref({
+          produce: () => PT_REGS_FIELDS.map((f) => leaf(f, hexDec(regs.read(f)), `*(u64*)(${hex(regs.address + BigInt(ptRegsOffset(f)))})`)),
+          set: (name, value) => {
+            if (!(PT_REGS_FIELDS as readonly string[]).includes(name)) throw new Error(`no pt_regs field ${name}`);
+            const b = new Uint8Array(8);
+            new DataView(b.buffer).setBigUint64(0, BigInt.asUintN(64, value), true);
+            mem.write(regs.address + BigInt(ptRegsOffset(name as PtRegsField)), b);
+          },
+        }),
+      });
+    }
+    const sc = rt.syscallOf(t.tid, regs);
+    if (sc) {
+      scopes.push({
+        name: 'Syscall',
+        expensive: false,
+        variablesReference: this.ref({
+          produce: () => {
+            const vars = [leaf('nr', String(sc.nr)), leaf('name', rt.syscallName(sc.nr, sc.abi))];
+            if (sc.event) vars.push(leaf('call', syscallJson(sc.event, userMemoryOf(t.nk.mm.as)).strace));
+            sc.args.forEach((a, i) => vars.push(leaf(`args[${i}]`, hexDec(a))));
+            return vars;
+          },
+        }),
+      });
     }
     return scopes;
   }

@@ -31,6 +31,18 @@ export type Syntax = 'gas' | 'intel';
 
 const MAX_LEN = 15;
 
+/** Decoder modes: 64-bit code, or the 32-bit code of an i386 program (compatibility mode). */
+export type CodeBits = 32 | 64;
+
+/**
+ * How to decode code at `address` for a task whose user code is i386 code (`userCode32`: the
+ * task runs in compatibility mode; the CPU's code32 while it is in user mode): 32-bit below
+ * 4 GiB, where all of an i386 program lies; the kernel (and the rest) is 64-bit code.
+ */
+export function codeBits(address: bigint, userCode32: boolean): CodeBits {
+  return userCode32 && address >= 0n && address < 0x100000000n ? 32 : 64;
+}
+
 function flowOf(i: Instruction): Flow {
   if (i.isInvalid) return 'invalid';
   switch (i.mnemonic) {
@@ -45,8 +57,8 @@ function flowOf(i: Instruction): Flow {
 }
 
 /** Decodes instructions from `bytes` (taken at `address`), at most `count`. */
-function decodeMany(bytes: Uint8Array, address: bigint, count: number, each: (i: Instruction, offset: number) => void): void {
-  const d = new Decoder(64, bytes, DecoderOptions.None);
+function decodeMany(bytes: Uint8Array, address: bigint, count: number, each: (i: Instruction, offset: number) => void, bits: CodeBits = 64): void {
+  const d = new Decoder(bits, bytes, DecoderOptions.None);
   const ins = new Instruction();
   try {
     d.ip = BigInt.asUintN(64, address);
@@ -67,25 +79,25 @@ function decodeMany(bytes: Uint8Array, address: bigint, count: number, each: (i:
 }
 
 /** The instruction at `address`, or undefined when its memory cannot be read. */
-export function decodeAt(mem: DebugMemory, address: bigint): InsnInfo | undefined {
+export function decodeAt(mem: DebugMemory, address: bigint, bits: CodeBits = 64): InsnInfo | undefined {
   const bytes = mem.read(address, MAX_LEN);
   if (bytes.length === 0) return undefined;
   let out: InsnInfo | undefined;
   decodeMany(bytes, address, 1, (i) => {
     out = { address, length: i.length || 1, next: address + BigInt(i.length || 1), flow: flowOf(i), mnemonic: Mnemonic[i.mnemonic]?.toLowerCase() ?? '' };
-  });
+  }, bits);
   return out;
 }
 
 /** True when an instruction that ends exactly at `ra` is a call: `ra` is then a plausible return address. */
-export function followsCall(mem: DebugMemory, ra: bigint): boolean {
+export function followsCall(mem: DebugMemory, ra: bigint, bits: CodeBits = 64): boolean {
   // call rel32 is 5 bytes; call *%reg 2-3; call *mem up to 7 (with a SIB and disp32), 8+ with prefixes.
   for (const len of [5, 2, 3, 6, 7, 4, 8, 9]) {
     const at = ra - BigInt(len);
     const bytes = mem.read(at, len);
     if (bytes.length < len) continue;
     let ok = false;
-    decodeMany(bytes, at, 1, (i) => { ok = !i.isInvalid && i.length === len && i.mnemonic === Mnemonic.Call; });
+    decodeMany(bytes, at, 1, (i) => { ok = !i.isInvalid && i.length === len && i.mnemonic === Mnemonic.Call; }, bits);
     if (ok) return true;
   }
   return false;
@@ -95,7 +107,7 @@ export function followsCall(mem: DebugMemory, ra: bigint): boolean {
  * `count` instructions from `address` (which must be an instruction boundary), formatted.
  * Unreadable memory ends the list early.
  */
-export function disassemble(mem: DebugMemory, address: bigint, count: number, symbolize?: Symbolizer, syntax: Syntax = 'gas'): DisasmLine[] {
+export function disassemble(mem: DebugMemory, address: bigint, count: number, symbolize?: Symbolizer, syntax: Syntax = 'gas', bits: CodeBits = 64): DisasmLine[] {
   const bytes = mem.read(address, count * MAX_LEN);
   const lines: DisasmLine[] = [];
   const f = new Formatter(syntax === 'gas' ? FormatterSyntax.Gas : FormatterSyntax.Intel);
@@ -116,7 +128,7 @@ export function disassemble(mem: DebugMemory, address: bigint, count: number, sy
         address: at, length: len, next: at + BigInt(len), flow: flowOf(i), mnemonic: Mnemonic[i.mnemonic]?.toLowerCase() ?? '',
         bytes: bytes.slice(off, off + len), text, label: own && !own.includes('+') ? own : undefined,
       });
-    });
+    }, bits);
   } finally {
     f.free();
   }
@@ -137,13 +149,13 @@ function referencedAddress(i: Instruction): bigint | undefined {
  * A start address from which decoding falls exactly on `address` after `count` instructions or
  * fewer (x86 cannot be decoded backwards; try starts, preferring `hint`, e.g. the symbol's start).
  */
-export function startBefore(mem: DebugMemory, address: bigint, count: number, hint?: bigint): bigint {
+export function startBefore(mem: DebugMemory, address: bigint, count: number, hint?: bigint, bits: CodeBits = 64): bigint {
   const tryFrom = (start: bigint): bigint[] | undefined => {
     const bytes = mem.read(start, Number(address - start));
     if (bytes.length !== Number(address - start)) return undefined;
     const starts: bigint[] = [];
     let end = start;
-    decodeMany(bytes, start, bytes.length, (i, off) => { starts.push(start + BigInt(off)); end = start + BigInt(off + (i.length || 1)); });
+    decodeMany(bytes, start, bytes.length, (i, off) => { starts.push(start + BigInt(off)); end = start + BigInt(off + (i.length || 1)); }, bits);
     return end === address ? starts : undefined;
   };
   const candidates: bigint[] = [];

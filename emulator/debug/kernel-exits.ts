@@ -11,9 +11,15 @@ import { DebugMemory } from './memory';
 const RETURNS = new Set<Mnemonic>([Mnemonic.Sysretq, Mnemonic.Sysret, Mnemonic.Iretq, Mnemonic.Iret, Mnemonic.Iretd, Mnemonic.Sysexit, Mnemonic.Sysexitq]);
 
 export function kernelReturns(mem: DebugMemory, kernel: KernelImage): bigint[] {
+  const out: bigint[] = [];
+  scanKernelText(mem, kernel, (ins) => { if (RETURNS.has(ins.mnemonic)) out.push(ins.ip); });
+  return out;
+}
+
+/** Visits every (valid) instruction of the kernel's text, decoding each function from its symbol to the next. */
+export function scanKernelText(mem: DebugMemory, kernel: KernelImage, visit: (ins: Instruction) => void): void {
   const text = kernel.sections.filter((s) => s.flags.exec).map((s) => ({ start: s.address, end: s.address + BigInt(s.size) }));
   const starts = [...new Set(kernel.sortedSymbols.map((s) => s.address).filter((a) => text.some((t) => a >= t.start && a < t.end)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: bigint[] = [];
   const ins = new Instruction();
   try {
     for (let k = 0; k < starts.length; k++) {
@@ -26,7 +32,7 @@ export function kernelReturns(mem: DebugMemory, kernel: KernelImage): bigint[] {
         d.ip = start;
         while (d.canDecode) {
           d.decodeOut(ins);
-          if (!ins.isInvalid && RETURNS.has(ins.mnemonic)) out.push(ins.ip);
+          if (!ins.isInvalid) visit(ins);
         }
       } finally {
         d.free();
@@ -35,5 +41,4 @@ export function kernelReturns(mem: DebugMemory, kernel: KernelImage): bigint[] {
   } finally {
     ins.free();
   }
-  return out;
 }

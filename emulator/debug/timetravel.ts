@@ -21,6 +21,7 @@ import { Machine, RunResult } from '../machine';
 import { HostCursor, HostLog, RecordingHostFs, RecordingHostIO, nodeHostFs, NodeHostIO, HostIO } from '../kernel/native';
 import { decodeAt } from './disasm';
 import { DebugMemory, debugMemory } from './memory';
+import { PERCPU } from '../kernel/abi';
 
 /** A change the user made to a stopped machine: made again when a re-execution reaches `at`. */
 export interface Edit {
@@ -146,18 +147,24 @@ export class Timeline {
     this.runTo(sys, lo);
     lo = m.cpu.instructions;
     const n = Math.max(0, hi - lo) + 1;
-    const pcs = new Float64Array(n), sps = new Float64Array(n), rings = new Uint8Array(n);
+    const pcs = new Float64Array(n), sps = new Float64Array(n), rings = new Uint8Array(n), tasks = new Float64Array(n);
     const cpu = m.cpu;
+    const pcpu = m.symbol('per_cpu_area');
+    const current = pcpu === undefined ? undefined : Number(BigInt.asIntN(64, pcpu)) + PERCPU.PCPU_current_task;
     let i = 0;
+    let task = 0;
     for (;;) {
       pcs[i] = cpu.rip;
       sps[i] = cpu.regNum(4);
       rings[i] = cpu.cs & 3;
+      // Only kernel code switches tasks: read current_task again after an instruction in ring 0.
+      if (current !== undefined && (i === 0 || rings[i - 1] === 0)) task = Number(BigInt.asIntN(64, m.space.readU64(current)));
+      tasks[i] = task;
       if (++i >= n) break;
       const r = sys.run(1);
       if (r.kind !== 'budget' && r.kind !== 'breakpoint') break;
     }
-    return new Trace(lo, pcs.subarray(0, i), sps.subarray(0, i), rings.subarray(0, i), debugMemory(m.space));
+    return new Trace(lo, pcs.subarray(0, i), sps.subarray(0, i), rings.subarray(0, i), debugMemory(m.space), tasks.subarray(0, i));
   }
 
   /**
@@ -190,7 +197,10 @@ export class Timeline {
   }
 }
 
-/** What each position of a window looked like: rip, rsp and the privilege level before its instruction ran. */
+/**
+ * What each position of a window looked like: rip, rsp, the privilege level and the running task
+ * (its task_struct, from the per-CPU current_task) before its instruction ran.
+ */
 export class Trace {
   constructor(
     readonly lo: number,
@@ -199,7 +209,13 @@ export class Trace {
     private readonly rings: Uint8Array,
     /** The memory at the window's end (to decode the instructions). */
     private readonly mem: DebugMemory,
+    private readonly tasks?: Float64Array,
   ) {}
+
+  /** The task that ran the instruction at `p` (0 when unknown: one task for the whole window). */
+  task(p: number): number {
+    return this.tasks ? this.tasks[p - this.lo] : 0;
+  }
 
   get hi(): number {
     return this.lo + this.pcs.length - 1;
@@ -232,18 +248,23 @@ export class Trace {
 export const MORE = -1;
 
 /**
- * The position a backward `next` by one instruction from `x` stops at: `x - 1`, unless `x` was
- * reached by coming back from somewhere deeper (a `ret`, or the kernel returning to user mode,
- * a signal handler included): then the call, syscall, int or interrupted instruction that went
- * there, i.e. the last earlier position at this privilege level with the stack no deeper.
+ * The position a backward `next` by one instruction from `x` stops at: the task's previous
+ * instruction (other tasks' instructions in between are not its history), unless `x` was reached
+ * by coming back from somewhere deeper (a `ret`, or the kernel returning to user mode, a signal
+ * handler included): then the call, syscall, int or interrupted instruction that went there, i.e.
+ * the last earlier position of the task at this privilege level with the stack no deeper.
  * MORE when the window does not reach back far enough; 0 stays 0.
  */
 export function stepBackInsn(t: Trace, x: number): number {
   if (x <= 0) return 0;
-  const p = x - 1;
-  if (!t.has(p)) return MORE;
+  const task = t.task(x);
+  let p = x - 1;
+  while (p >= t.lo && t.task(p) !== task) p--;
+  if (p < t.lo) return t.lo === 0 ? x : MORE;
+  // Across a switch of tasks (schedule() changed stacks in between): simply the task's last instruction.
+  if (p !== x - 1) return p;
   const ring = t.ring(x), sp = t.sp(x);
-  const deeper = (q: number): boolean => (ring === 3 && t.ring(q) === 0) || (t.ring(q) === ring && t.sp(q) < sp);
+  const deeper = (q: number): boolean => t.task(q) !== task || (ring === 3 && t.ring(q) === 0) || (t.ring(q) === ring && t.sp(q) < sp);
   const returned = (ring === 3 && t.ring(p) === 0) || (t.ring(p) === ring && t.sp(p) < sp && t.returns(p));
   if (!returned) return p;
   let q = p;

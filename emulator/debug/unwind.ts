@@ -2,11 +2,15 @@
 // the kernel stack for values that follow a call instruction (the kernel keeps no frame
 // pointers); then the interrupted user frame, recovered from pt_regs at the top of the task's
 // kernel stack; then user frames by the %rbp chain, or by the same scan when there is none.
+// A task that is not on the CPU is unwound the same way from what schedule() left: its kernel
+// stack from task_struct->sp, its pt_regs, and its own memory (sleepingFrames).
 
 import { Machine } from '../machine';
 import { PERCPU, PT_REGS_SIZE, PtRegsField, ptRegsOffset, TASK_SIZE_MAX } from '../kernel/abi';
 import { decodeAt, followsCall } from './disasm';
 import { DebugMemory, readUnsigned } from './memory';
+import { KTask } from '../kernel/sched';
+import { savedKernelSp, sleepingPtRegs } from './tasks';
 
 export interface Frame {
   pc: bigint;
@@ -60,13 +64,7 @@ export function unwind(m: Machine, mem: DebugMemory, isCode: (a: bigint) => bool
   frames.push({ pc, sp: rsp, ring: 0 });
   const top = kernelStackTop(m, mem);
   const inKernelStack = top !== undefined && rsp <= top && rsp > top - KERNEL_STACK;
-  if (inKernelStack) {
-    const base = top! - BigInt(PT_REGS_SIZE);
-    for (let a = rsp; a + 8n <= base && frames.length < MAX_FRAMES; a += 8n) {
-      const v = readUnsigned(mem, a, 8);
-      if (v !== undefined && v >= 0xffff800000000000n && isCode(v) && followsCall(mem, v)) frames.push({ pc: v, sp: a + 8n, ring: 0, guessed: true });
-    }
-  }
+  if (inKernelStack) kernelFrames(mem, isCode, rsp, top! - BigInt(PT_REGS_SIZE), frames);
   // The user side: pt_regs when it is complete; at the first instructions of entry_SYSCALL_64
   // (before the stack switch) the return address is still in %rcx and the user's %rsp in %rsp.
   const regs = userPtRegs(m, mem);
@@ -87,11 +85,46 @@ export function unwind(m: Machine, mem: DebugMemory, isCode: (a: bigint) => bool
       userFrames(mem, isCode, sp, U(cpu.getReg('rbp')), frames);
     }
   }
+  markSites(mem, frames);
+  return frames;
+}
+
+/** For the pt_regs frame of a system call: the 2-byte `syscall` or `int $0x80` before its return address. */
+function markSites(mem: DebugMemory, frames: Frame[]): void {
   for (const f of frames) {
     if (!f.fromPtRegs) continue;
     const i = decodeAt(mem, f.pc - 2n);
     if (i && i.length === 2 && (i.flow === 'syscall' || (i.flow === 'int' && i.mnemonic === 'int'))) f.site = f.pc - 2n;
   }
+}
+
+/** Kernel frames from a scan of the stack between `sp` and `end` for return addresses (and `also`: ret_from_fork, where a new task starts). */
+function kernelFrames(mem: DebugMemory, isCode: (a: bigint) => boolean, sp: bigint, end: bigint, out: Frame[], also?: bigint): void {
+  for (let a = sp; a + 8n <= end && out.length < MAX_FRAMES; a += 8n) {
+    const v = readUnsigned(mem, a, 8);
+    if (v !== undefined && v >= 0xffff800000000000n && isCode(v) && (v === also || followsCall(mem, v))) out.push({ pc: v, sp: a + 8n, ring: 0, guessed: true });
+  }
+}
+
+/**
+ * The call stack of a task that is not running (it sleeps in schedule(), or waits for its turn):
+ * its next instruction (`resume`, where schedule() continues after the switch), the kernel frames
+ * found on its kernel stack from task_struct->sp, the user frame from its pt_regs, and its user
+ * frames, all read in its own memory `mem`.
+ */
+export function sleepingFrames(t: KTask, m: Machine, mem: DebugMemory, isCode: (a: bigint) => boolean, resume: bigint | undefined): Frame[] {
+  const frames: Frame[] = [];
+  const top = BigInt.asUintN(64, BigInt(t.stackTop));
+  const ksp = savedKernelSp(t, mem);
+  if (resume !== undefined) frames.push({ pc: resume, sp: ksp, ring: 0 });
+  if (ksp !== undefined && ksp <= top && ksp > top - KERNEL_STACK) kernelFrames(mem, isCode, ksp, top - BigInt(PT_REGS_SIZE), frames, m.symbol('ret_from_fork'));
+  const regs = sleepingPtRegs(t, mem);
+  if (regs) {
+    const sp = regs.read('sp');
+    frames.push({ pc: regs.read('ip'), sp, ring: 3, fromPtRegs: true });
+    userFrames(mem, isCode, sp, regs.read('bp'), frames);
+  }
+  markSites(mem, frames);
   return frames;
 }
 

@@ -78,6 +78,11 @@ export const TASK = {
   TASK_sp: 80,
   /** Where the process's vDSO is mapped (Linux: mm->context.vdso); the SYSENTER return lands in it. */
   TASK_vdso: 88,
+  /**
+   * Linux's thread.tls_array: the three TLS segment descriptors of an i386 program (GDT entries
+   * 12-14, set_thread_area), copied into the GDT whenever this task is switched in.
+   */
+  TASK_tls_array: 96,
   TASK_SIZE: 128,
   PATH_MAX: 4096,
   KBUF_DATA: 4096,
@@ -167,6 +172,7 @@ export const VMCALL_SERVICES = [
   'do_statfs', // (kpath or 0, fd, kbuf) struct statfs (120 bytes) of a path, or of fd when kpath is 0
   'ksys_fadvise64', 'ksys_flock', // (fd, offset, len, advice) / (fd, cmd)
   'do_getxattr', // (dfd, kpath or 0, kname, size, flags): -ENODATA, the sandbox keeps no attributes
+  'do_prctl', // (option, arg2 (PR_SET_NAME / PR_GET_NAME: a kernel buffer), arg3, arg4, arg5)
   // Sockets, poll/select and eventfd (services-net.ts).
   '__sys_socket', // (family, type, protocol) a new socket's fd
   '__sys_socketpair', // (family, type, protocol, kfds) two connected sockets' fds into kfds[0..1]
@@ -184,9 +190,21 @@ export const VMCALL_SERVICES = [
   'do_sys_poll', // (kfds, nfds, kts, ksigmask) ready count, revents in kfds; %rdx = 1: kts holds the time left
   'core_sys_select', // (n, kfds, kts, ksigmask) ready count, result sets after the three sets; %rdx as poll
   'do_eventfd', // (count, flags) a new eventfd's fd
+  'fdtable_max_fds', // () the size of the task's descriptor table: select looks at no descriptor above it
+  // i386 processes (services-compat.ts).
+  'do_set_thread_area', // (kinfo, can_allocate) struct user_desc in kinfo; entry_number written back when allocated
+  'do_get_thread_area', // (kinfo) fills the struct user_desc whose entry_number kinfo holds
+  'ia32_sigreturn', // (regs, rt) restore what an i386 signal frame saved; returns the restored %eax
 ] as const;
 export type VmcallService = (typeof VMCALL_SERVICES)[number];
 export const vmcallNumber = (s: VmcallService): number => VMCALL_SERVICES.indexOf(s) + 1;
+
+/** The GDT (arch/x86/include/asm/segment.h): 16 entries; 12-14 hold the running task's TLS descriptors. */
+export const GDT = {
+  GDT_ENTRIES: 16,
+  GDT_ENTRY_TLS_MIN: 12,
+  GDT_ENTRY_TLS_ENTRIES: 3,
+};
 
 /** Linux's errno numbers the machine code returns itself (the rest come from TypeScript). */
 export const KERNEL_ERRNOS = { EPERM: 1, EFAULT: 14, EINVAL: 22, ENAMETOOLONG: 36, ENOSYS: 38, MAX_ERRNO: 4095 };
@@ -211,6 +229,7 @@ export function asmOffsetsHeader(): string {
   for (const [k, v] of Object.entries(PERCPU)) def(k, v);
   for (const [k, v] of Object.entries(TASK)) def(k, v);
   for (const [k, v] of Object.entries(TIF)) def(k, v);
+  for (const [k, v] of Object.entries(GDT)) def(k, v);
   for (const [k, v] of Object.entries(KERNEL_ERRNOS)) def(k, v);
   def('WOULD_SLEEP', WOULD_SLEEP);
   def('THREAD_SIZE', THREAD_SIZE);

@@ -17,6 +17,8 @@ import { RLIMIT_NPROC } from './native/process';
 import { Signals, SIGALRM, SIGCHLD, SIGKILL, SIGPROF, SIGVTALRM } from './signal';
 import { SignalEvent } from '../trace/event';
 import { AddressSpace, PROT_PRESENT, PROT_WRITE } from '../memory';
+import { SELECTORS } from './abi';
+import { UserSegments, copyTls, doSetThreadArea, parseUserDesc, saveSegments, switchSegments, USER_DESC_SIZE } from './tls';
 
 export const CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800;
 export const CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000;
@@ -45,6 +47,8 @@ interface HardwareState {
   fsBase: number;
   /** The user's GS base, which swapgs keeps in MSR_KERNEL_GS_BASE while in the kernel. */
   userGsBase: number;
+  /** The user's DS, ES, FS and GS selectors (an i386 program's %gs selects its TLS entry: tls.ts). */
+  segs: UserSegments;
 }
 
 export type TaskState = 'running' | 'runnable' | 'sleeping' | 'stopped' | 'zombie';
@@ -407,7 +411,7 @@ export class Scheduler implements ProcessHooks {
     const c = this.m.cpu;
     prev.hw = {
       xmm: c.xb.slice(0, 256), mxcsr: c.mxcsr, st: c.st.slice(), fpuTop: c.fpuTop, fpuTag: c.fpuTag, fcw: c.fcw, fsw: c.fsw,
-      fsBase: c.fsBase, userGsBase: c.kernelGsBase,
+      fsBase: c.fsBase, userGsBase: c.kernelGsBase, segs: saveSegments(c),
     };
     const h = next.hw;
     if (h) {
@@ -417,6 +421,7 @@ export class Scheduler implements ProcessHooks {
       c.fpuTop = h.fpuTop; c.fpuTag = h.fpuTag; c.fcw = h.fcw; c.fsw = h.fsw;
       c.fsBase = h.fsBase;
       c.kernelGsBase = h.userGsBase;
+      switchSegments(this.m, next.addr, h.segs); // load_TLS into the GDT, then the selectors
     }
     prev.mask = prev.nk.task.sigmask;
     prev.clearTidUser = prev.nk.task.clearChildTid;
@@ -472,6 +477,8 @@ export class Scheduler implements ProcessHooks {
     if (this.tasks.size >= MAX_TASKS || BigInt(alive) >= limit) return -EAGAIN;
 
     const tid = this.nextPid++;
+    /** The caller is an i386 program (in_ia32_syscall). */
+    const compat = (Number(this.mem().readU64(regs + ptRegsOffset('cs'))) & 0xfffc) === (SELECTORS.__USER32_CS & 0xfffc);
     const isThread = (flags & CLONE_THREAD) !== 0;
     let nk: NativeKernel;
     if (flags & CLONE_VM) {
@@ -526,8 +533,14 @@ export class Scheduler implements ProcessHooks {
     const c = this.m.cpu;
     child.hw = {
       xmm: c.xb.slice(0, 256), mxcsr: c.mxcsr, st: c.st.slice(), fpuTop: c.fpuTop, fpuTag: c.fpuTag, fcw: c.fcw, fsw: c.fsw,
-      fsBase: flags & CLONE_SETTLS ? tls : c.fsBase, userGsBase: c.kernelGsBase,
+      fsBase: flags & CLONE_SETTLS && !compat ? tls : c.fsBase, userGsBase: c.kernelGsBase, segs: saveSegments(c),
     };
+    copyTls(this.m, parent.addr, child.addr);
+    // An i386 caller's CLONE_SETTLS names a struct user_desc: the child's own TLS entry (tls.ts).
+    if (flags & CLONE_SETTLS && compat) {
+      const u = this.m.userMemory.read(BigInt(tls), USER_DESC_SIZE);
+      if (u) doSetThreadArea(this.m, child.addr, parseUserDesc(u), false, false);
+    }
     if (flags & CLONE_CHILD_SETTID) {
       const b = new Uint8Array(4);
       new DataView(b.buffer).setInt32(0, tid, true);

@@ -1,7 +1,7 @@
 // The vmcall services of the file calls that real programs need beyond open/read/write/stat
 // (busybox, coreutils, the dynamic loader): statx, truncate, fsync, utimensat, chmod, chown,
 // symlink, link, renameat2, fchdir, memfd_create, sendfile, copy_file_range, statfs, fadvise64,
-// flock and the xattr lookups. The .S handlers copy user memory; these work on kernel buffers and
+// flock, the xattr lookups and prctl's process name. The .S handlers copy user memory; these work on kernel buffers and
 // call native/vfs-extra.ts, which does the work on the process's Vfs.
 
 import { ServiceContext } from './services';
@@ -9,7 +9,10 @@ import {
   STATFS_SIZE, STATX_SIZE, copyFileRange, doFchmodat, doFchownat, doFtruncate, doLinkat, doRenameat2, doSendfile,
   doStatfs, doStatx, doSymlinkat, doTruncate, doUtimes, fadvise, flock, getxattr, memfdCreate, vfsFchmod, vfsFchown, vfsFsync,
 } from './native/vfs-extra';
+import { commOf, setComm } from './native/procfs';
 
+const EPIPE = 32, EINVAL = 22, SIGPIPE = 13, SI_USER = 0;
+const PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4, PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39;
 const int = (v: number): number => Number(BigInt.asIntN(32, BigInt(v)));
 const uint = (v: number): number => Number(BigInt.asUintN(32, BigInt(v)));
 
@@ -54,6 +57,11 @@ export function provideFsServices(ctx: ServiceContext): void {
     const r = doSendfile(vfs(), uint(outFd), uint(inFd), kpos ? readPos(ctx, kpos) : null, count);
     const ret = ctx.sched.sleepOrRestart(r.ret);
     if (ret >= 0 && kpos) writePos(ctx, kpos, r.pos);
+    // A pipe with no reader: the writer gets SIGPIPE too, as from write(2).
+    if (ret === -EPIPE) {
+      const k = ctx.k();
+      ctx.sched.signal(ctx.cur(), { pid: k.task.pid, tid: ctx.cur().tid, signo: SIGPIPE, code: SI_USER, senderPid: k.task.pid, senderUid: k.task.uid });
+    }
     return ret;
   });
   on('vfs_copy_file_range', (_m, [fdIn, kin, fdOut, kout, len, flags]) => {
@@ -71,5 +79,23 @@ export function provideFsServices(ctx: ServiceContext): void {
   });
   on('ksys_fadvise64', (_m, [fd, , , advice]) => fadvise(vfs(), int(fd), int(advice)));
   on('ksys_flock', (_m, [fd, cmd]) => flock(vfs(), uint(fd), uint(cmd)));
+  // prctl: the process's name (what /proc/self/comm and status show); a few harmless flags.
+  on('do_prctl', (_m, [option, arg2]) => {
+    const k = ctx.k();
+    switch (int(option)) {
+      case PR_SET_NAME: setComm(k, cstr(arg2)); return 0;
+      case PR_GET_NAME: {
+        const b = new Uint8Array(16);
+        b.set(Buffer.from(commOf(k), 'latin1').subarray(0, 15));
+        ctx.mem.writeBytes(arg2, b);
+        return { ret: 0, rdx: 16 };
+      }
+      case PR_GET_DUMPABLE: return 1;
+      case PR_SET_DUMPABLE: return arg2 === 0 || arg2 === 1 ? 0 : -EINVAL;
+      case PR_SET_NO_NEW_PRIVS: return arg2 === 1 ? 0 : -EINVAL;   // nothing here gains privileges anyway
+      case PR_GET_NO_NEW_PRIVS: return 0;
+      default: return -EINVAL;
+    }
+  });
   on('do_getxattr', (_m, [dfd, kpath, name, , flags]) => getxattr(vfs(), int(dfd), path(kpath), name !== 0, int(flags)));
 }

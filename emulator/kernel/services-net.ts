@@ -230,6 +230,17 @@ export function provideNetServices(ctx: ServiceContext): void {
   // ----- poll and select -----
 
   /**
+   * fdt->max_fds: Linux's descriptor table starts with room for 64 and grows in powers of two
+   * (128, 256, ...) as higher descriptors are opened. (Here from the highest open descriptor.)
+   */
+  on('fdtable_max_fds', () => {
+    const top = Math.max(-1, ...k().vfs.fdt.list());
+    let size = 64;
+    while (size <= top) size = size === 64 ? 128 : size * 2;
+    return size;
+  });
+
+  /**
    * The common part of poll and select (fs/select.c's do_poll / do_select loop): `scan` looks at
    * every descriptor once and returns how many are ready and the queues to sleep on. Nothing
    * ready: the task sleeps on all of them and on the timeout, and looks again when woken.

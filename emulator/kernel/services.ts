@@ -14,7 +14,10 @@ import { PT_REGS_SIZE, TASK, WOULD_SLEEP } from './abi';
 import { KTask, Scheduler } from './sched';
 import { Mm } from './native';
 import { provideFsServices } from './services-fs';
+import { interpreterError } from './native/vfs-extra';
 import { provideNetServices } from './services-net';
+import { provideCompatServices } from './services-compat';
+import { execSegments } from './tls';
 
 type Result = number | { ret: number; bytes?: Uint8Array };
 
@@ -114,6 +117,7 @@ export function provideServices(m: Machine, first: NativeKernel, p: ProgramToRun
       mem.writeU64(task + off, BigInt(v));
     }
     mem.writeU64(task + TASK.TASK_vdso, BigInt(loaded.vdsoBase ?? 0)); // mm->context.vdso: the SYSENTER door returns into it
+    execSegments(m, task, loaded.compat); // no TLS entries; DS = ES = __USER_DS for an i386 program
     m.cpu.setRegNum(1, loaded.cs); // %rcx: run_init_process irets to __USER_CS, or __USER32_CS for an i386 program
     // strace shows the execve that started the program: report it as if it had been traced.
     const sp = BigInt(loaded.stackPointer);
@@ -343,14 +347,17 @@ export function provideServices(m: Machine, first: NativeKernel, p: ProgramToRun
    */
   on('do_execve', (_m, [kpath, argv, envp, regs]) => {
     const user = m.userMemory;
+    // An i386 caller (compat_sys_execve) passes vectors of 32-bit pointers.
+    const w = (Number(m.ptRegs(regs, 'cs')) & 0xfffc) === 0x20 ? 4 : 8;
     const strings = (arr: number): string[] | number => {
       const out: string[] = [];
       if (arr === 0) return out;
       let total = 0;
       for (let i = 0; i < MAX_ARG_STRINGS; i++) {
-        const p = user.read(BigInt(arr) + BigInt(i * 8), 8);
+        const p = user.read(BigInt(arr) + BigInt(i * w), w);
         if (!p) return -EFAULT;
-        const ptr = new DataView(p.buffer, p.byteOffset).getBigUint64(0, true);
+        const dv = new DataView(p.buffer, p.byteOffset);
+        const ptr = w === 4 ? BigInt(dv.getUint32(0, true)) : dv.getBigUint64(0, true);
         if (ptr === 0n) return out;
         const bytes: number[] = [];
         for (let a = ptr; ; a++) {
@@ -409,6 +416,8 @@ export function provideServices(m: Machine, first: NativeKernel, p: ProgramToRun
       } catch (e) {
         return e instanceof ExecError ? -ENOEXEC : -EACCES;
       }
+      const noInterp = interpreterError(k.vfs, image);   // a dynamic program's ld.so must open too (services-fs)
+      if (noInterp) return -noInterp;
       break;
     }
     // Past the point of no return: the old program is gone. The new one gets a new address space
@@ -434,6 +443,7 @@ export function provideServices(m: Machine, first: NativeKernel, p: ProgramToRun
     m.setPtRegs(regs, 'cs', BigInt(loaded.cs)); // start_thread, or compat_start_thread for an i386 program
     m.setPtRegs(regs, 'ss', BigInt(loaded.ss));
     mem.writeU64(cur().addr + TASK.TASK_vdso, BigInt(loaded.vdsoBase ?? 0));
+    execSegments(m, cur().addr, loaded.compat); // flush_thread: no TLS entries, null FS/GS, DS/ES for the new mode
     m.cpu.flushCode();
     return 0;
   });
@@ -526,5 +536,6 @@ export function provideServices(m: Machine, first: NativeKernel, p: ProgramToRun
   const ctx: ServiceContext = { m, sched, k: () => k, cur, on, out, cstr, mem };
   provideFsServices(ctx);
   provideNetServices(ctx);
+  provideCompatServices(ctx);
   return sched;
 }

@@ -9,6 +9,7 @@ import { Machine } from '../machine';
 import { PtRegsField, ptRegsOffset, SELECTORS } from './abi';
 import { SigAction } from './native/process';
 import { SignalEvent } from '../trace/event';
+import { FrameKit, isIa32, setupFrameIa32, sigreturnIa32 } from './signal32';
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8;
 export const SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15;
@@ -227,6 +228,16 @@ export class Signals {
 
   /** Builds the rt_sigframe (get_sigframe + setup_rt_frame). False if the stack cannot take it. */
   private setupFrame(regs: number, sig: number, act: SigAction, q: Queued): boolean {
+    if (isIa32(this.reg(regs, 'cs'))) {
+      // An i386 program: a 32-bit sigframe_ia32 / rt_sigframe_ia32 (signal32.ts).
+      if (!setupFrameIa32(this.kit(), regs, sig, act, q, this.restoreMask ?? this.mask.get())) return false;
+      this.restoreMask = undefined;
+      let blocked32 = this.mask.get() | act.mask;
+      if (!(act.flags & SA_NODEFER)) blocked32 |= bit(sig);
+      this.mask.set(blocked32 & ~UNBLOCKABLE);
+      if (act.flags & SA_RESETHAND) this.actions[sig] = { handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n };
+      return true;
+    }
     let sp = this.reg(regs, 'sp');
     const userSp = sp;
     // SA_ONSTACK: switch to the alternate stack, unless already on it.
@@ -307,6 +318,27 @@ export class Signals {
     c.fsw = v.getUint16(2, true);
     c.mxcsr = v.getUint32(24, true) & 0xffff;
     for (let i = 0; i < 64; i++) c.xi[i] = v.getInt32(160 + i * 4, true);
+  }
+
+  /** What the i386 frame code (signal32.ts) uses of this object. */
+  private kit(): FrameKit {
+    return {
+      m: this.m, reg: (r, f) => this.reg(r, f), setReg: (r, f, v) => this.setReg(r, f, v), altStack: this.altStack,
+      onAltStack: (sp) => this.onAltStack(sp), saveFpu: () => this.saveFpu(), restoreFpu: (b) => this.restoreFpu(b),
+      setMask: (v) => this.mask.set(v & ~UNBLOCKABLE),
+    };
+  }
+
+  /** sigreturn / rt_sigreturn of an i386 program (the i386 table's 119 and 173). */
+  sigreturnIa32(regs: number, rt: boolean): number {
+    const ax = sigreturnIa32(this.kit(), regs, rt);
+    if (ax === undefined) {
+      this.m.deliverSignal({ pid: this.m.pid, tid: this.m.pid, signo: SIGSEGV, code: 0x80, addr: 0n });
+      this.m.terminate({ signal: SIGSEGV, coreDumped: this.coreLimit() > 0n });
+      return 0;
+    }
+    this.recalc();
+    return ax;
   }
 
   /** rt_sigreturn: the handler's `ret` popped pretcode, so the frame starts 8 bytes below %rsp. */

@@ -13,6 +13,8 @@ import {
 } from './structs';
 import { ENUMS, FLAG_SETS, formatEnum, formatFlags, lookup, signalName } from './xlat';
 import { gidListStr, offsetStr, statfsStr, statxStr, utimesStr } from './structs-fs';
+import { netSpecial } from './net';
+import { userDescStr } from './structs-i386';
 
 export interface ArgContext {
   ev: SyscallEvent;
@@ -103,6 +105,7 @@ function structArg(s: string, v: bigint, mem: GuestMemory, ctx: ArgContext, exit
     case 'statx': return statxStr(mem, v, abi);
     case 'statfs': return statfsStr(mem, v, abi);
     case 'utimes': return utimesStr(mem, v, abi);
+    case 'userDesc': return userDescStr(mem, v, abi);
   }
   return ptrStr(v, abi);
 }
@@ -146,10 +149,24 @@ function special(name: SpecialName, i: number, v: bigint, ctx: ArgContext): stri
     case 'childTid': return ptrStr(v, abi);
     case 'offInOut': return offsetStr(ctx.entryMem, exitOk ? ctx.exitMem : undefined, v, abi);
     case 'loff': return offsetStr(ctx.entryMem, undefined, v, abi);
+    case 'prctlArgs': {
+      // PR_SET_NAME shows the name given, PR_GET_NAME the one returned; others their numbers.
+      const op = sint(ev.args[0] ?? 0n);
+      if (op === 15) return cstringStr(ctx.entryMem, v, abi, { ...ctx.str, maxStrlen: 16 });
+      if (op === 16) return exitOk ? cstringStr(ctx.exitMem, v, abi, { ...ctx.str, maxStrlen: 16 }) : ptrStr(v, abi);
+      if (op === 3) return undefined;
+      return [v, ev.args[2] ?? 0n, ev.args[3] ?? 0n, ev.args[4] ?? 0n].map((x) => hexStr(ulong(x, abi))).join(', ');
+    }
     case 'gidList': {
       const r = retValue(ctx);
       return exitOk && r !== undefined && sint(ev.args[0] ?? 0n) > 0 ? gidListStr(ctx.exitMem, v, abi, Number(r)) : ptrStr(v, abi);
     }
+    // _llseek(fd, high, low, &result, whence) reads as _llseek(fd, offset, [result], whence).
+    case 'llseekOffset': return `${BigInt.asIntN(64, (BigInt(uint(v)) << 32n) | BigInt(uint(ev.args[i + 1] ?? 0n)))}`;
+    case 'llseekLow': return undefined;
+    case 'llseekResult':
+      return exitOk ? boxedStr(ctx.exitMem, v, abi, 8, (x) => `${BigInt.asIntN(64, x)}`) : ptrStr(v, abi);
+    default: return netSpecial(name, i, v, ctx);
   }
 }
 

@@ -3,11 +3,12 @@
 // reads. The strace printer and the timeline are driven by this table; names match the .tbl files.
 
 import type { EnumName, FlagSetName } from './xlat';
+import type { NetSpecialName } from './net';
 
 export type StructName =
   | 'stat' | 'stat64' | 'oldstat' | 'timespec' | 'timespec32' | 'timeval' | 'itimerval' | 'siginfo' | 'sigaction' | 'rlimit' | 'rlimit32'
   | 'utsname' | 'sysinfo' | 'stack' | 'winsize' | 'termios'
-  | 'statx' | 'statfs' | 'utimes';
+  | 'statx' | 'statfs' | 'utimes' | 'userDesc';
 
 export type Arg =
   | { k: 'int' } | { k: 'uint' } | { k: 'long' } | { k: 'ulong' } | { k: 'hex' } | { k: 'ptr' } | { k: 'oct' }
@@ -28,7 +29,8 @@ export type Arg =
 export type SpecialName =
   | 'argv' | 'envp' | 'openMode' | 'fcntlArg' | 'ioctlArg' | 'waitStatus' | 'pipe' | 'timeOut' | 'archPrctlAddr'
   | 'dirents' | 'remain' | 'mremapNew' | 'cloneFlags' | 'childTid' | 'wait4Pid'
-  | 'offInOut' | 'loff' | 'gidList';
+  | 'offInOut' | 'loff' | 'gidList' | 'prctlArgs' | 'llseekOffset' | 'llseekLow' | 'llseekResult'
+  | NetSpecialName;
 
 export type RetKind = 'dec' | 'hex' | 'oct' | 'none' | 'fcntl';
 
@@ -178,14 +180,39 @@ export const SIGNATURES: Record<string, Signature> = {
   listxattr: sig_([path, outbuf, ulong]),
   llistxattr: sig_([path, outbuf, ulong]),
   flistxattr: sig_([fd, outbuf, ulong]),
+  prctl: sig_([en('prctl', 'PR'), sp('prctlArgs', true)]), // the other arguments by option
+  // Sockets, poll/select and eventfd: their own kinds are decoded in net.ts.
+  socket: sig_([sp('sockFamily'), sp('sockType'), sp('sockProto')]),
+  socketpair: sig_([sp('sockFamily'), sp('sockType'), uint, sp('pipe', true)]),
+  bind: sig_([fd, sp('sockaddr'), int]),
+  connect: sig_([fd, sp('sockaddr'), int]),
+  listen: sig_([fd, int]),
+  accept: sig_([fd, sp('sockaddrOut', true), sp('socklenOut', true)]),
+  accept4: sig_([fd, sp('sockaddrOut', true), sp('socklenOut', true), sp('sockFlags')]),
+  getsockname: sig_([fd, sp('sockaddrOut', true), sp('socklenOut', true)]),
+  getpeername: sig_([fd, sp('sockaddrOut', true), sp('socklenOut', true)]),
+  sendto: sig_([fd, inbuf(2), ulong, sp('msgFlags'), sp('sockaddr'), int]),
+  recvfrom: sig_([fd, sp('recvBuf', true), ulong, sp('msgFlags'), sp('sockaddrOut', true), sp('socklenOut', true)]),
+  sendmsg: sig_([fd, sp('msghdr'), sp('msgFlags')]),
+  recvmsg: sig_([fd, sp('msghdrOut', true), sp('msgFlags')]),
+  shutdown: sig_([fd, sp('shutHow')]),
+  setsockopt: sig_([fd, sp('sockLevel'), sp('sockOptName'), sp('sockOptVal'), int]),
+  getsockopt: sig_([fd, sp('sockLevel'), sp('sockOptName'), sp('sockOptValOut', true), sp('sockOptLenOut', true)]),
+  poll: sig_([sp('pollfds'), uint, int]),
+  ppoll: sig_([sp('pollfds'), uint, st('timespec'), sigset(4), ulong]),
+  select: sig_([int, sp('fdSet'), sp('fdSet'), sp('fdSet'), st('timeval')]),
+  pselect6: sig_([int, sp('fdSet'), sp('fdSet'), sp('fdSet'), st('timespec'), sp('pselectSig')]),
+  eventfd: sig_([uint]),
+  eventfd2: sig_([uint, sp('efdFlags')]),
   // i386 names of the same calls
-  _llseek: sig_([fd, ulong, ulong, ptr, en('whence', 'SEEK')]),
+  _llseek: sig_([fd, sp('llseekOffset'), sp('llseekLow'), sp('llseekResult', true), en('whence', 'SEEK')]),
   stat64: sig_([path, out('stat64')]),
   lstat64: sig_([path, out('stat64')]),
   fstat64: sig_([fd, out('stat64')]),
   fstatat64: sig_([dirfd, path, out('stat64'), flags('at')]),
   fcntl64: sig_([fd, en('fcntl', 'F'), sp('fcntlArg')], 'fcntl'),
-  set_thread_area: sig_([ptr]),
+  set_thread_area: sig_([st('userDesc')]),
+  get_thread_area: sig_([out('userDesc')]),
 };
 
 /** Arguments the printer shows for unknown calls and calls without a signature: six, in hex. */

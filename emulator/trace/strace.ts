@@ -9,6 +9,8 @@ import { errnoMessage, errnoName, isRestartErrno, MAX_ERRNO } from './errno';
 import { GuestMemory, NO_MEMORY, ProcessExitEvent, SignalEvent, SyscallEvent } from './event';
 import { firstExitArg, signatureOf } from './signatures';
 import { siginfoStr } from './structs';
+import { userDescReturnNote } from './structs-i386';
+import { netReturnNote } from './net';
 import { FLAG_SETS, formatFlags, signalName } from './xlat';
 
 export interface StraceOptions {
@@ -27,6 +29,11 @@ export interface StraceOptions {
   pidPrefix?: 'none' | 'file' | 'bracket' | 'auto';
   /** -qq drops `+++ exited with N +++`. */
   quiet?: boolean;
+  /**
+   * Print `[ Process PID=N runs in 32 bit mode. ]` when a process starts making calls of the other
+   * personality (an i386 program after execve). strace does so on stderr without -q; never with -o.
+   */
+  personality?: boolean;
   tables?: SyscallTables;
 }
 
@@ -113,11 +120,16 @@ export function pidPrefix(pid: number, o: StraceOptions): string {
 }
 
 /** Pads to strace's result column (-a40) before `= `. */
-function withResult(head: string, ev: SyscallEvent, o: StraceOptions): string {
+function withResult(head: string, ev: SyscallEvent, o: StraceOptions, mem?: GuestMemory, entryMem: GuestMemory | undefined = mem): string {
   const col = o.align ?? 40;
   let s = head + ' ';
   if (s.length < col) s = s.padEnd(col);
   s += '= ' + formatReturn(ev, o);
+  // set_thread_area(entry_number=-1) says which entry it picked.
+  if (mem && entryMem) s += userDescReturnNote(ev, (o.tables ?? loadSyscallTables())[ev.abi].name(ev.nr), entryMem, mem);
+  // poll and select say what became ready (or "Timeout") after the count.
+  const note = mem ? netReturnNote((o.tables ?? loadSyscallTables())[ev.abi].name(ev.nr), ev, mem, o.maxStrlen) : undefined;
+  if (note) s += ` (${note})`;
   return o.showTime && ev.ret !== undefined ? s + formatDuration(ev, o) : s;
 }
 
@@ -127,7 +139,7 @@ function withResult(head: string, ev: SyscallEvent, o: StraceOptions): string {
  */
 export function formatCall(ev: SyscallEvent, mem: GuestMemory = NO_MEMORY, o: StraceOptions = {}, entryMem: GuestMemory = mem): string {
   const { entry, exit } = formatArgs(ev, entryMem, mem, o);
-  return withResult(`${callName(ev, o.tables)}(${[...entry, ...exit].join(', ')})`, ev, o);
+  return withResult(`${callName(ev, o.tables)}(${[...entry, ...exit].join(', ')})`, ev, o, mem, entryMem);
 }
 
 /** The part strace prints at entry: `read(3, ` (args up to the first exit argument). */
@@ -139,7 +151,7 @@ export function formatEntry(ev: SyscallEvent, mem: GuestMemory, o: StraceOptions
 /** The part printed after `<... read resumed>`: `"data", 255) = 26`. */
 export function formatResumed(ev: SyscallEvent, mem: GuestMemory, o: StraceOptions = {}, entryMem: GuestMemory = mem): string {
   const { exit } = formatArgs(ev, entryMem, mem, o);
-  return withResult(`<... ${callName(ev, o.tables)} resumed>${exit.join(', ')})`, ev, o);
+  return withResult(`<... ${callName(ev, o.tables)} resumed>${exit.join(', ')})`, ev, o, mem, entryMem);
 }
 
 export function formatSignal(s: SignalEvent): string {
@@ -166,6 +178,8 @@ export class StraceWriter {
   private readonly unfinished = new Set<number>();
   /** Processes traced now ('auto' prefixes: strace counts its tracees, nprocs). */
   private readonly live = new Set<number>();
+  /** Each thread's personality as strace last saw it (strace itself, and so every tracee at first, is 64-bit). */
+  private readonly personality = new Map<number, SyscallAbi>();
 
   constructor(private readonly out: (line: string) => void, private readonly o: StraceOptions = {}) {}
 
@@ -175,15 +189,36 @@ export class StraceWriter {
     return this.live.size > 1 ? pidPrefix(pid, { pidPrefix: 'bracket' }) : '';
   }
 
+  /** strace pads `= result` to its column counting from the start of the line, pid prefix included. */
+  private aligned(prefix: string): StraceOptions {
+    return prefix ? { ...this.o, align: (this.o.align ?? 40) - prefix.length } : this.o;
+  }
+
   /** A new process is traced from its creation on (strace -f attaches it at fork). */
   private created(ev: SyscallEvent): void {
     // (Threads count too: strace -f prefixes their lines with the thread id.)
-    if (['fork', 'vfork', 'clone', 'clone3'].includes(callName(ev)) && ev.ret !== undefined && ev.ret > 0n) this.live.add(Number(ev.ret));
+    if (['fork', 'vfork', 'clone', 'clone3'].includes(callName(ev)) && ev.ret !== undefined && ev.ret > 0n) {
+      this.live.add(Number(ev.ret));
+      this.personality.set(Number(ev.ret), this.personality.get(ev.tid) ?? '64');
+    }
+  }
+
+  /**
+   * strace's update_personality: a call of another personality than the thread's last one. An
+   * execve is made in the old program's personality (the first one, reported when the machine
+   * starts an i386 program, stands for the 64-bit strace child's), so it never counts.
+   */
+  private checkPersonality(ev: SyscallEvent): void {
+    if (!this.o.personality || callName(ev) === 'execve') return;
+    if ((this.personality.get(ev.tid) ?? '64') === ev.abi) return;
+    this.personality.set(ev.tid, ev.abi);
+    this.out(this.prefix(ev.tid) + formatPersonality(ev.tid, ev.abi));
   }
 
   /** A call enters the kernel (its ret is not known yet). */
   enter(ev: SyscallEvent, mem: GuestMemory): void {
     this.interrupt();
+    this.checkPersonality(ev);
     this.open = { tid: ev.tid, pid: ev.pid, text: this.prefix(ev.tid) + formatEntry(ev, mem, this.o) };
   }
 
@@ -191,20 +226,24 @@ export class StraceWriter {
   exit(ev: SyscallEvent, mem: GuestMemory, entryMem: GuestMemory = mem): void {
     if (this.open && this.open.tid === ev.tid) {
       this.open = undefined;
-      this.out(this.prefix(ev.tid) + formatCall(ev, mem, this.o, entryMem));
+      const pre = this.prefix(ev.tid);
+      this.out(pre + formatCall(ev, mem, this.aligned(pre), entryMem));
       this.created(ev);
       return;
     }
     this.interrupt();
     this.unfinished.delete(ev.tid);
-    this.out(this.prefix(ev.tid) + formatResumed(ev, mem, this.o, entryMem));
+    const pre = this.prefix(ev.tid);
+    this.out(pre + formatResumed(ev, mem, this.aligned(pre), entryMem));
     this.created(ev);
   }
 
   /** A whole call at once (entry and exit with nothing in between). */
   call(ev: SyscallEvent, mem: GuestMemory, entryMem: GuestMemory = mem): void {
     this.interrupt();
-    this.out(this.prefix(ev.tid) + formatCall(ev, mem, this.o, entryMem));
+    this.checkPersonality(ev);
+    const pre = this.prefix(ev.tid);
+    this.out(pre + formatCall(ev, mem, this.aligned(pre), entryMem));
     this.created(ev);
   }
 

@@ -42,11 +42,15 @@ function isoTime(sec: bigint, nsec: bigint): string {
 /** utimensat's struct timespec times[2]: [{tv_sec=.., tv_nsec=..} /+ date +/, UTIME_NOW]. */
 export function utimesStr(mem: GuestMemory, addr: bigint, abi: SyscallAbi): string {
   return withStruct(mem, addr, abi, 32, (r) => {
+    // With either time invalid, strace prints both without dates.
+    const ok = (n: bigint): boolean => (n >= 0n && n < 1000000000n) || n === UTIME_NOW || n === UTIME_OMIT;
+    const valid = ok(BigInt.asIntN(64, r(8, 8))) && ok(BigInt.asIntN(64, r(24, 8)));
     const one = (off: number): string => {
       const sec = BigInt.asIntN(64, r(off, 8)), nsec = BigInt.asIntN(64, r(off + 8, 8));
       if (nsec === UTIME_NOW) return 'UTIME_NOW';
       if (nsec === UTIME_OMIT) return 'UTIME_OMIT';
-      const iso = nsec >= 0n && nsec < 1000000000n ? isoTime(sec, nsec) : '';
+      // strace dates a valid time only, and not the epoch itself (0 reads as "unset").
+      const iso = valid && (sec !== 0n || nsec !== 0n) ? isoTime(sec, nsec) : '';
       return `{tv_sec=${sec}, tv_nsec=${nsec}}${iso ? ` /* ${iso} */` : ''}`;
     };
     return `[${one(0)}, ${one(16)}]`;

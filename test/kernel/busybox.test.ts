@@ -86,6 +86,8 @@ const CASES: BusyboxCase[] = [
   sh('exit 42'),
   sh('kill -9 $$'),
   sh('sleep 0; echo slept'),
+  sh('seq 1 30000 > big; cat big | head -n 2; cat big | wc -l; cat big | tail -c 7'),
+  sh('/bin/echo dynamic; /usr/bin/env | sort; /bin/true && echo $?'),
   sh('exec 5<a.txt; readlink /proc/self/fd/5; ls -l /proc/self/fd/5 | grep -c a.txt; cat /proc/self/fd/5 | wc -l'),
   sh('wc -c < /proc/self/status > /dev/null && grep -c "^Name:" /proc/self/status'),
   sh('read x; echo got $x', 'line1\nline2\n', ['sys_poll']),

@@ -15,6 +15,7 @@ import { readElf } from '../../emulator/elf/reader';
 import { hasTool, tempDir } from '../helpers/tools';
 
 const ENV = { LC_ALL: 'C', PATH: '/usr/bin:/bin' };
+const BUSYBOX_SH = 'sh';
 const ENVP = Object.entries(ENV).map(([k, v]) => `${k}=${v}`);
 
 interface Run { stdout: string; status: number | string; lines: string[] }
@@ -131,5 +132,15 @@ describe('dynamically linked host programs (PT_INTERP, ld.so, libc.so.6)', funct
     try { r = sys.runToEnd(1e6); } finally { sys.close(); }
     assert.strictEqual(r.kind, 'oops');
     assert.match((r as { message: string }).message, /interpreter \/lib64\/ld-missing/);
+    // Run from a shell, execve fails before its point of no return: ENOENT, and the shell goes on.
+    if (fs.existsSync('/bin/busybox')) {
+      const script = [BUSYBOX_SH, '-c', `${exe}; echo status $?`];
+      const n = spawnSync('/bin/busybox', script, { cwd, env: ENV, encoding: 'latin1', argv0: '/bin/busybox' });
+      const io2 = new BufferHostIO();
+      const s2 = LinuxSystem.fromFile('/bin/busybox', { argv: ['/bin/busybox', ...script], envp: ENVP, cwd, hostIO: io2 });
+      try { s2.runToEnd(1e8); } finally { s2.close(); }
+      assert.deepStrictEqual({ out: io2.text(1), err: io2.text(2) }, { out: n.stdout, err: n.stderr });
+      assert.strictEqual(n.stdout, 'status 127\n');
+    }
   });
 });

@@ -14,7 +14,7 @@ import { SIGNATURES } from '../../emulator/trace/signatures';
  *  - clone: one 'cloneFlags' special argument; the printer builds the whole list itself.
  *  - rt_sigreturn: a placeholder argument; the frame printer replaces the line.
  */
-const SIGNATURE_EXCEPTIONS: Record<string, number> = { clone: 1, rt_sigreturn: 1 };
+const SIGNATURE_EXCEPTIONS: Record<string, number> = { clone: 1, rt_sigreturn: 1, prctl: 2 };
 
 describe('syscall prototypes (syscall-prototypes.h)', () => {
   const protos = loadPrototypes();

@@ -12,6 +12,7 @@ import { IO_CASES } from './programs/cases-io';
 import { FS_CASES } from './programs/cases-fs';
 import { PROC_CASES } from './programs/cases-proc';
 import { MM_CASES } from './programs/cases-mm';
+import { FILE_CASES } from './programs/cases-files';
 
 function describeExpect(e: Expect): string {
   return typeof e === 'object' ? e.what : String(e);
@@ -97,6 +98,7 @@ const GROUPS: [string, SyscallCase[]][] = [
   ['descriptors and I/O', IO_CASES],
   ['paths and directories', FS_CASES],
   ['memory', MM_CASES],
+  ['more file calls: statx, truncate, utimensat, chmod, links, renameat2, memfd, sendfile, statfs, /proc/self', FILE_CASES],
   ['process, time, signals, ENOSYS', PROC_CASES],
 ];
 

@@ -213,9 +213,14 @@ SYM_FUNC_START(core_select_user)
 	movslq	%edi, %r12			/* n */
 	testq	%r12, %r12
 	js	8f
-	cmpq	$FD_SETSIZE, %r12
+	movl	$VMCALL_fdtable_max_fds, %eax	/* descriptors above the table's size are not looked at */
+	vmcall
+	cmpq	%rax, %r12
 	jbe	1f
-	movl	$FD_SETSIZE, %r12d		/* descriptors above the table's size are not looked at */
+	movq	%rax, %r12
+1:	cmpq	$FD_SETSIZE, %r12		/* (and this kernel's buffer holds FD_SETSIZE bits) */
+	jbe	1f
+	movl	$FD_SETSIZE, %r12d
 1:	leaq	63(%r12), %r13			/* the bytes of a set: n bits, in whole longs */
 	shrq	$6, %r13
 	shlq	$3, %r13

@@ -61,7 +61,7 @@ export class EventFd implements FileOps {
 
   /** An anonymous inode: no file type bits, mode 0600 (what fstat shows on Linux). */
   stat(nowNs: bigint): KStat {
-    return { ...synthStat(0o600, 0n, 0n, BigInt(this.ino), nowNs), dev: 0xfn, blksize: 4096n };
+    return { ...synthStat(0o600, 0n, 0n, BigInt(this.ino), nowNs), dev: 0x10n, blksize: 4096n }; // anon_inodefs is 0:16 here
   }
 
   available(): number {

@@ -1,5 +1,6 @@
-// The ELF loader for static executables (ET_EXEC, and static-pie ET_DYN placed as Linux 6.x places
-// it with ASLR off) and the initial process stack exactly as Linux's create_elf_tables builds it:
+// The ELF loader for executables (ET_EXEC, static-pie ET_DYN placed as Linux 6.x places it with
+// ASLR off, and dynamically linked programs, whose PT_INTERP interpreter interp.ts maps) and the
+// initial process stack exactly as Linux's create_elf_tables builds it:
 // strings at the top (execfn, env, args), platform string, AT_RANDOM bytes, then argc/argv/envp/auxv.
 // An ELF32 i386 executable (EM_386) becomes a compatibility-mode process, as Linux's
 // compat_binfmt_elf makes it: everything below 4 GiB (the stack at IA32_PAGE_OFFSET, the mmap
@@ -123,6 +124,9 @@ export function loadElf(mm: Mm, bytes: Uint8Array, opts: LoadOptions): LoadedPro
   const word = compat ? 4 : 8;
   const taskSize = compat ? IA32_PAGE_OFFSET : TASK_SIZE, stackTop = compat ? IA32_PAGE_OFFSET : STACK_TOP;
   mm.mmapBase = compat ? IA32_MMAP_BASE : MMAP_BASE;
+  mm.taskSize = taskSize;
+  mm.stackTop = stackTop;
+  mm.compat = compat;
   const loads = elf.segments.filter(s => s.type === PT_LOAD);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const phoff = compat ? dv.getUint32(28, true) : Number(dv.getBigUint64(32, true));

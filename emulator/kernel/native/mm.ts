@@ -64,6 +64,14 @@ export class Mm {
   readonly maxMapped: number;
   readonly stackLimit: number;
   mmapBase = MMAP_BASE;
+  /**
+   * The end of user space and the top of the stack: TASK_SIZE and STACK_TOP of a 64-bit process;
+   * an i386 one (compat, set by the loader) has IA32_PAGE_OFFSET (0xffffe000) for both, so every
+   * mapping, the heap and the growing stack stay below 4 GiB.
+   */
+  taskSize = TASK_SIZE;
+  stackTop = STACK_TOP;
+  compat = false;
 
   constructor(readonly as: AddressSpace, opts: MmOptions = {}) {
     this.maxMapped = opts.maxMapped ?? 4 * 1024 * 1024 * 1024;
@@ -83,6 +91,9 @@ export class Mm {
     c.startBrk = this.startBrk;
     c.brk = this.brk;
     c.mmapBase = this.mmapBase;
+    c.taskSize = this.taskSize;
+    c.stackTop = this.stackTop;
+    c.compat = this.compat;
     let v: Vma | undefined;
     for (const [pn, p] of this.as.pages.userEntries()) {
       const a = pn * PAGE_SIZE;
@@ -124,7 +135,7 @@ export class Mm {
     if (!v) {
       // The stack grows down on a fault just below it, within RLIMIT_STACK (Linux's expand_stack).
       const s = this.vmas.find(x => x.kind === 'stack');
-      if (!s || addr >= s.start || addr < STACK_TOP - this.stackLimit) return undefined;
+      if (!s || addr >= s.start || addr < this.stackTop - this.stackLimit) return undefined;
       const prev = this.vmas.filter(x => x.end <= s.start).pop();
       if (prev && prev.end > addr - 256 * PAGE_SIZE) return undefined;   // stack_guard_gap
       s.start = addr;
@@ -214,7 +225,7 @@ export class Mm {
 
   /** brk(2): returns the new break, or the old one when the request cannot be met (Linux never fails). */
   sysBrk(addr: number): number {
-    if (addr < this.startBrk || addr > TASK_SIZE) return this.brk;
+    if (addr < this.startBrk || addr > this.taskSize) return this.brk;
     const newEnd = pageUp(addr), oldEnd = pageUp(this.brk);
     if (newEnd === oldEnd) { this.brk = addr; return addr; }
     if (newEnd < oldEnd) {
@@ -243,7 +254,7 @@ export class Mm {
     if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
     if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
     const len = pageUp(length);
-    if (len > TASK_SIZE) return -ENOMEM;
+    if (len > this.taskSize) return -ENOMEM;
     const anon = (flags & MAP_ANONYMOUS) !== 0;
     if (!anon) {
       if (!file) return -EBADF;
@@ -255,13 +266,13 @@ export class Mm {
     let start: number;
     if (flags & MAP_FIXED) {
       if (addr % PAGE_SIZE !== 0) return -EINVAL;
-      if (addr < 0 || addr > TASK_SIZE - len) return -ENOMEM;
+      if (addr < 0 || addr > this.taskSize - len) return -ENOMEM;
       if (addr < MMAP_MIN_ADDR) return -EPERM;
       if ((flags & MAP_FIXED_NOREPLACE) && this.overlaps(addr, addr + len)) return -EEXIST;
       start = addr;
     } else {
       const hint = pageUp(addr);
-      if (addr > 0 && hint >= MMAP_MIN_ADDR && hint <= TASK_SIZE - len && !this.overlaps(hint, hint + len)) start = hint;
+      if (addr > 0 && hint >= MMAP_MIN_ADDR && hint <= this.taskSize - len && !this.overlaps(hint, hint + len)) start = hint;
       else {
         const s = this.getUnmappedArea(len);
         if (s === undefined) return -ENOMEM;
@@ -283,7 +294,7 @@ export class Mm {
   sysMunmap(addr: number, length: number): number {
     if (addr % PAGE_SIZE !== 0 || length <= 0) return -EINVAL;
     const len = pageUp(length);
-    if (addr < 0 || len > TASK_SIZE || addr > TASK_SIZE - len) return -EINVAL;
+    if (addr < 0 || len > this.taskSize || addr > this.taskSize - len) return -EINVAL;
     this.carve(addr, addr + len);
     return 0;
   }
@@ -293,7 +304,7 @@ export class Mm {
     if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
     if (length === 0) return 0;
     const len = pageUp(length);
-    if (length < 0 || addr + len > TASK_SIZE || addr + len <= addr) return -ENOMEM;
+    if (length < 0 || addr + len > this.taskSize || addr + len <= addr) return -ENOMEM;
     const end = addr + len;
     // Every page of the range must be mapped, else ENOMEM and nothing changes.
     let cur = addr;
@@ -338,7 +349,7 @@ export class Mm {
     if (flags & MREMAP_FIXED) {
       if (newAddr % PAGE_SIZE !== 0) return -EINVAL;
       if (newAddr < oldAddr + oldLen && newAddr + newLen > oldAddr) return -EINVAL;
-      if (newAddr > TASK_SIZE - newLen) return -EINVAL;
+      if (newAddr > this.taskSize - newLen) return -EINVAL;
       return this.move(v, oldAddr, oldLen, newLen, newAddr);
     }
     if (newLen <= oldLen) {
@@ -347,7 +358,7 @@ export class Mm {
     }
     if (this.totalMapped() + (newLen - oldLen) > this.maxMapped) return -ENOMEM;
     // Grow in place when the range ends the VMA and the space after it is free.
-    if (oldAddr + oldLen === v.end && oldAddr + newLen <= TASK_SIZE && !this.overlaps(v.end, oldAddr + newLen)) {
+    if (oldAddr + oldLen === v.end && oldAddr + newLen <= this.taskSize && !this.overlaps(v.end, oldAddr + newLen)) {
       v.end = oldAddr + newLen;
       this.mergeAll();
       return oldAddr;
@@ -397,7 +408,8 @@ export class Mm {
       if (v.kind === 'brk' || (v.start < this.brk && v.end > this.startBrk && v.kind === 'anon')) name = '[heap]';
       s += mapsLine(v.start, v.end, v.prot, v.shared, v.kind === 'file' ? v.offset : 0, v.dev, v.inode, name);
     }
-    if (extra.vsyscall !== false) s += mapsLine(-0xa00000, -0x9ff000, PROT_EXEC, false, 0, { major: 0, minor: 0 }, 0, '[vsyscall]');
+    // [vsyscall] is a page of 64-bit processes only: an i386 process's maps do not show it.
+    if (extra.vsyscall !== false && !this.compat) s += mapsLine(-0xa00000, -0x9ff000, PROT_EXEC, false, 0, { major: 0, minor: 0 }, 0, '[vsyscall]');
     return s;
   }
 }

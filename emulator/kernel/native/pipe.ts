@@ -61,7 +61,7 @@ export class Pipe {
     if (bytes.length === 0) return 0;
     const room = PIPE_SIZE - this.size;
     // Up to PIPE_BUF bytes go in whole or not at all; more may be split.
-    const fits = bytes.length <= PIPE_BUF ? (room >= bytes.length ? bytes.length : 0) : room;
+    const fits = bytes.length <= PIPE_BUF ? (room >= bytes.length ? bytes.length : 0) : Math.min(room, bytes.length);
     if (fits === 0) {
       if (nonblock) return -EAGAIN;
       this.sleep(this.writeWait);

@@ -73,10 +73,31 @@ function environ(src: ProcSource): Uint8Array {
   return userBytes(src, p.envpAddrs[0], strEnd(src, p.envpAddrs[p.envpAddrs.length - 1]));
 }
 
-/** The task's name: the program file's name, 15 characters at most (Linux's TASK_COMM_LEN). */
+/**
+ * Names given with prctl(PR_SET_NAME), per loaded program: execve starts a new one (the name is
+ * the new file's again), fork keeps it (the child runs the same program).
+ */
+const comms = new WeakMap<LoadedProgram, string>();
+
+/**
+ * The task's name, 15 characters at most (Linux's TASK_COMM_LEN): the one it set, else the last
+ * part of the path execve was given (AT_EXECFN: "exe" after an execve of /proc/self/exe).
+ */
 export function commOf(src: ProcSource): string {
-  const base = src.exePath.split('/').pop() ?? '';
-  return base.slice(0, 15);
+  const p = src.program;
+  if (!p) return (src.exePath.split('/').pop() ?? '').slice(0, 15);
+  let name = comms.get(p);
+  if (name === undefined) {
+    const execfn = Buffer.from(userBytes(src, p.execfnAddr, strEnd(src, p.execfnAddr) - 1)).toString('latin1');
+    name = (execfn.split('/').pop() ?? '').slice(0, 15);
+    comms.set(p, name);
+  }
+  return name;
+}
+
+/** prctl(PR_SET_NAME). */
+export function setComm(src: ProcSource, name: string): void {
+  if (src.program) comms.set(src.program, name.slice(0, 15));
 }
 
 const kB = (bytes: number): string => String(Math.ceil(bytes / 1024)).padStart(8, ' ') + ' kB';
@@ -163,7 +184,8 @@ export function procOpen(v: Vfs, src: ProcSource | undefined, sub: string, guest
     const f = v.fdt.get(Number(fdm[1]));
     if (!f) return -ENOENT;
     // Opening fd/N opens that file again: the same pipe or device; a regular file from its start.
-    if ((f.kind === 'host' || f.kind === 'dir') && f.hostPath) return new OpenFile('host', flags, f.guestPath, f.hostPath);
+    // (A memfd has no name left on the host: it is shared as it is.)
+    if ((f.kind === 'host' || f.kind === 'dir') && f.hostPath && !f.guestPath.startsWith('/memfd:')) return new OpenFile('host', flags, f.guestPath, f.hostPath);
     return f;
   }
   switch (sub) {

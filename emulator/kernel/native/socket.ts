@@ -37,10 +37,10 @@ const EAFNOSUPPORT = errno('EAFNOSUPPORT'), ESOCKTNOSUPPORT = errno('ESOCKTNOSUP
 const EOPNOTSUPP = errno('EOPNOTSUPP'), EADDRINUSE = errno('EADDRINUSE'), EADDRNOTAVAIL = errno('EADDRNOTAVAIL');
 const ECONNREFUSED = errno('ECONNREFUSED'), EISCONN = errno('EISCONN'), ENOTCONN = errno('ENOTCONN'), EPROTOTYPE = errno('EPROTOTYPE');
 const EINPROGRESS = errno('EINPROGRESS'), ENETUNREACH = errno('ENETUNREACH'), EDESTADDRREQ = errno('EDESTADDRREQ');
-const EMSGSIZE = errno('EMSGSIZE'), ENOPROTOOPT = errno('ENOPROTOOPT'), ECONNRESET = errno('ECONNRESET'), EPERM = errno('EPERM');
+const EDOM = errno('EDOM'), EMSGSIZE = errno('EMSGSIZE'), ENOPROTOOPT = errno('ENOPROTOOPT'), ECONNRESET = errno('ECONNRESET'), EPERM = errno('EPERM');
 
 export const AF_UNSPEC = 0, AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10, AF_MAX = 46;
-export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_SEQPACKET = 5, SOCK_TYPE_MASK = 0xf;
+export const SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_RAW = 3, SOCK_SEQPACKET = 5, SOCK_PACKET = 10, SOCK_TYPE_MASK = 0xf;
 export const SOCK_NONBLOCK = O_NONBLOCK, SOCK_CLOEXEC = O_CLOEXEC;
 export const IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_UDP = 17;
 export const MSG_OOB = 1, MSG_PEEK = 2, MSG_CTRUNC = 8, MSG_TRUNC = 0x20, MSG_DONTWAIT = 0x40, MSG_EOR = 0x80;
@@ -53,8 +53,14 @@ export const POLLRDNORM = 0x40, POLLWRNORM = 0x100, POLLWRBAND = 0x200, POLLRDHU
 
 /** Default buffer sizes, as a fresh Linux reports them (SO_SNDBUF / SO_RCVBUF). */
 const UNIX_BUF = 212992, TCP_SNDBUF = 16384, TCP_RCVBUF = 131072;
-/** Bytes a stream connection holds in one direction before a writer waits (Linux's is close to it). */
+/** Bytes a TCP connection holds in one direction before a writer waits. */
 const STREAM_CAPACITY = 212992;
+/**
+ * What Linux charges an AF_UNIX stream writer for each message beside its bytes (the sk_buff's
+ * truesize): the writer may go on while less than its SO_SNDBUF is in flight, so 4096-byte writes
+ * fill a fresh socket after 44 of them (180224 bytes), as on Linux.
+ */
+const SKB_OVERHEAD = 768;
 /** Datagrams an AF_UNIX socket queues before senders wait (net.unix.max_dgram_qlen). */
 const MAX_DGRAM_QLEN = 10;
 /** The largest UDP payload over IPv4. */
@@ -146,6 +152,7 @@ export class Net {
     if (family < 0 || family >= AF_MAX) return -EAFNOSUPPORT;
     if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) return -EINVAL;
     let t = type & SOCK_TYPE_MASK;
+    if (t > SOCK_PACKET) return -EINVAL; // beyond SOCK_MAX
     if (family === AF_UNIX) {
       if (protocol !== 0 && protocol !== AF_UNIX) return -EPROTONOSUPPORT;
       if (t === SOCK_RAW) t = SOCK_DGRAM; // as af_unix.c does
@@ -176,6 +183,7 @@ export class Net {
     a.state = b.state = 'connected';
     a.peer = b;
     b.peer = a;
+    a.paired = b.paired = true;
     return [a, b];
   }
 
@@ -207,6 +215,8 @@ export class Socket implements FileOps {
   local: SockAddr | undefined;
   /** Stream: the other end. Datagram: the socket connect() chose (AF_UNIX). */
   peer: Socket | undefined;
+  /** Made by socketpair: SO_PEERCRED knows the other end whatever the type. */
+  paired = false;
   /** A connected UDP socket's destination. */
   peerAddr: SockAddr | undefined;
   /** RCV_SHUTDOWN | SEND_SHUTDOWN of this end. */
@@ -529,14 +539,21 @@ export class Socket implements FileOps {
       return -EPIPE;
     }
     if (data.length === 0) return 0;
-    const room = STREAM_CAPACITY - p.size;
-    if (room < data.length) {
-      if (!nonblock) {
-        this.net.sleep(this.wait);
-        return WOULD_SLEEP;
+    if (this.isTcp) {
+      const room = STREAM_CAPACITY - p.size;
+      if (room < data.length) {
+        if (!nonblock) {
+          this.net.sleep(this.wait);
+          return WOULD_SLEEP;
+        }
+        if (room <= 0) return -EAGAIN;
+        data = data.subarray(0, room); // a non-blocking send takes what fits
       }
-      if (room <= 0) return -EAGAIN;
-      data = data.subarray(0, room); // a non-blocking send takes what fits
+    } else if (p.inFlight() >= this.sndbuf) {
+      // AF_UNIX: the writer's send buffer holds what the reader has not taken yet.
+      if (nonblock) return -EAGAIN;
+      this.net.sleep(this.wait);
+      return WOULD_SLEEP;
     }
     p.chunks.push(data.slice());
     p.size += data.length;
@@ -660,6 +677,11 @@ export class Socket implements FileOps {
     return WOULD_SLEEP;
   }
 
+  /** What the unread messages of an AF_UNIX stream cost their writer (bytes and sk_buff overhead). */
+  inFlight(): number {
+    return this.size + this.chunks.length * SKB_OVERHEAD;
+  }
+
   /** Bytes [skip, skip + n) of the stream buffer; `consume` removes [0, n). */
   private copyOut(skip: number, n: number, consume: boolean): Uint8Array {
     const out = new Uint8Array(n);
@@ -766,8 +788,11 @@ export class Socket implements FileOps {
           this.opts.set(this.optKey(level, name), v ? 0x10000 | (linger & 0xffff) : 0);
           return 0;
         }
-        case 20: case 21: case 66: case 67: // SO_RCVTIMEO, SO_SNDTIMEO (old and new): accepted, not enforced
-          return optlen < 16 ? -EINVAL : 0;
+        case 20: case 21: case 66: case 67: { // SO_RCVTIMEO, SO_SNDTIMEO (old and new): checked, kept, not enforced
+          if (optlen < 16) return -EINVAL;
+          const usec = new DataView(val.buffer, val.byteOffset, 16).getBigInt64(8, true);
+          return usec < 0n || usec >= 1000000n ? -EDOM : 0;
+        }
       }
       if (!SOL_SOCKET_SETTABLE.has(name)) return -ENOPROTOOPT;
       if (optlen < 4) return -EINVAL;
@@ -811,7 +836,7 @@ export class Socket implements FileOps {
           return b;
         }
         case 17: { // SO_PEERCRED: struct ucred of the other end
-          const c = this.connected && this.state === 'connected' ? this.peer?.cred : undefined;
+          const c = (this.connected && this.state === 'connected') || this.paired ? this.peer?.cred : undefined;
           const b = new Uint8Array(12);
           const d = new DataView(b.buffer);
           d.setInt32(0, c?.pid ?? 0, true);
@@ -829,7 +854,7 @@ export class Socket implements FileOps {
       const v = this.opts.get(this.optKey(level, name));
       if (v !== undefined) return int(v);
       if (level === SOL_IP && name === 2) return int(64); // IP_TTL
-      if (level === SOL_TCP && name === 2) return int(536); // TCP_MAXSEG before a connection
+      if (level === SOL_TCP && name === 2) return int(this.state === 'connected' ? 65483 : 536); // TCP_MAXSEG: loopback's, or the default
       return int(0);
     }
     return -ENOPROTOOPT;
@@ -854,7 +879,7 @@ export class Socket implements FileOps {
     if (this.state === 'listening') return mask;
     let writable = true;
     if (this.type === SOCK_STREAM && this.state === 'connected' && this.peer && !this.peer.released) {
-      writable = this.peer.size * 4 <= STREAM_CAPACITY; // unix_writable: a quarter of the buffer in flight at most
+      writable = this.peer.inFlight() * 4 <= this.sndbuf; // unix_writable: a quarter of the buffer in flight at most
     } else if (this.family === AF_UNIX && this.records && this.peer && !this.peer.released) {
       writable = this.peer.dgrams.length < MAX_DGRAM_QLEN;
     }

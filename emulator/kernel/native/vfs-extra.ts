@@ -26,8 +26,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AT_FDCWD, AT_EMPTY_PATH, AT_SYMLINK_FOLLOW, AT_SYMLINK_NOFOLLOW, Resolved, Vfs } from './vfs';
-import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOTDIR, EOPNOTSUPP, EPERM, ESPIPE, hostErrno } from './errno';
-import { InterpFile } from './interp';
+import { EACCES, EBADF, EEXIST, EFAULT, EINVAL, EISDIR, ENOENT, ENOEXEC, ENOTDIR, EOPNOTSUPP, EPERM, ESPIPE, hostErrno } from './errno';
+import { InterpFile, interpreterOf } from './interp';
+import { ExecError } from './loader';
+import { readElf } from '../../elf/reader';
 import { KStat, devMajor, devMinor } from './stat';
 import { OpenFile, O_APPEND, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR } from './fdtable';
 import { PIPE_SIZE } from './pipe';
@@ -59,6 +61,18 @@ export function openInterpreter(v: Vfs, guestPath: string): InterpFile | number 
   } catch (e) {
     return -hostErrno(e);
   }
+}
+
+/**
+ * execve's check before its point of no return: a dynamically linked program's interpreter must
+ * open too. 0, or the positive errno execve returns (ENOENT for a missing ld.so, as on Linux).
+ */
+export function interpreterError(v: Vfs, image: Uint8Array): number {
+  let p: string | undefined;
+  try { p = interpreterOf(readElf(image), image); } catch (e) { return e instanceof ExecError ? e.errno : ENOEXEC; }
+  if (p === undefined) return 0;
+  const f = openInterpreter(v, p);
+  return typeof f === 'number' ? f : 0;
 }
 
 // ---- looking files up ----
@@ -371,6 +385,7 @@ export function doLinkat(v: Vfs, odfd: number, oldp: string, ndfd: number, newp:
   if (typeof s === 'number') return s;
   if (s.isDirectory()) return -EPERM;
   if (flags & AT_SYMLINK_FOLLOW) { try { from = v.host.realpathSync(from); } catch (e) { return hostErrno(e); } }
+  // The file itself must be writable too: a new name for a read-only file would be a way to write it.
   const w = v.writable(from, false);
   if (w < 0) return w;
   const b = newName(v, ndfd, newp);
@@ -405,7 +420,7 @@ export function doRenameat2(v: Vfs, odfd: number, oldp: string, ndfd: number, ne
     if (w < 0) return w;
   }
   if (a.host === b.host) return 0;
-  const tmp = path.join(path.dirname(a.host), `.trapdoor-exchange-${process.pid}`);
+  const tmp = path.join(path.dirname(a.host), `.trapdoor-exchange-${v.o.pid()}`);
   try {
     v.host.renameSync(a.host, tmp);
     v.host.renameSync(b.host, a.host);
@@ -417,7 +432,8 @@ export function doRenameat2(v: Vfs, odfd: number, oldp: string, ndfd: number, ne
 // ---- memfd ----
 
 const MFD_CLOEXEC = 1, MFD_ALLOW_SEALING = 2, MFD_HUGETLB = 4, MFD_NOEXEC_SEAL = 8, MFD_EXEC = 0x10;
-let memfdCount = 0;
+/** memfds made by each process so far: names that are the same in every run (a replay asks the host the same). */
+const memfdCounts = new WeakMap<Vfs, number>();
 
 /**
  * memfd_create(2): a file with no name, kept as a host file in the private /tmp folder that is
@@ -427,12 +443,18 @@ export function memfdCreate(v: Vfs, name: string, flags: number): number {
   if (flags & ~(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC)) return -EINVAL;
   if ((flags & MFD_HUGETLB) || ((flags & MFD_EXEC) && (flags & MFD_NOEXEC_SEAL))) return -EINVAL;
   if (Buffer.byteLength(name, 'latin1') > 249) return -EINVAL;   // NAME_MAX minus "memfd:"
-  const host = path.join(v.tmpHost, `.memfd-${v.o.pid()}-${++memfdCount}`);
-  let hfd: number;
-  try {
-    hfd = v.host.openSync(host, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
-    v.host.unlinkSync(host);
-  } catch (e) { return hostErrno(e); }
+  let hfd = -1, host = '';
+  for (let tries = 0; hfd < 0; tries++) {
+    const n = (memfdCounts.get(v) ?? 0) + 1;
+    memfdCounts.set(v, n);
+    host = path.join(v.tmpHost, `.memfd-${v.o.pid()}-${n}`);
+    try {
+      hfd = v.host.openSync(host, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST' || tries > 100) return hostErrno(e);
+    }
+  }
+  try { v.host.unlinkSync(host); } catch (e) { v.host.closeSync(hfd); return hostErrno(e); }
   const f = new OpenFile('host', O_RDWR | O_LARGEFILE, `/memfd:${name} (deleted)`, host);
   f.hostFd = hfd;
   const fd = v.fdt.alloc(f, (flags & MFD_CLOEXEC) !== 0);

@@ -651,19 +651,31 @@ export class Vfs {
     try {
       const st = this.host.fstatSync(f.hostFd, { bigint: true });
       if ((Number(st.mode) & S_IFMT) === S_IFDIR) return -EACCES;
-      // Through the descriptor: the file may have been renamed or unlinked since (a memfd is).
-      const data = new Uint8Array(Number(st.size));
-      for (let at = 0; at < data.length;) {
-        const n = this.host.readSync(f.hostFd, data, at, data.length - at, at);
-        if (n <= 0) break;
-        at += n;
+      // One copy per open file while it does not change: ld.so maps libc.so.6 five times from one fd.
+      const key = `${st.ino}:${st.size}:${st.mtimeNs}`;
+      let c = mmapCopies.get(f);
+      if (!c || c.key !== key) {
+        // Through the descriptor: the file may have been renamed or unlinked since (a memfd is).
+        const data = new Uint8Array(Number(st.size));
+        for (let at = 0; at < data.length;) {
+          const n = this.host.readSync(f.hostFd, data, at, data.length - at, at);
+          if (n <= 0) break;
+          at += n;
+        }
+        let name = f.guestPath;
+        if (!name.startsWith('/memfd:')) { try { name = this.hostToGuest(this.host.realpathSync(f.hostPath)); } catch { /* gone: the name it had */ } }
+        c = { key, data, name };
+        mmapCopies.set(f, c);
       }
-      let name = f.guestPath;
-      if (!name.startsWith('/memfd:')) { try { name = this.hostToGuest(this.host.realpathSync(f.hostPath)); } catch { /* gone: the name it had */ } }
+      // A view of its own per mapping: Mm tells the mappings of different mmap calls apart by it.
+      const data = new Uint8Array(c.data.buffer, c.data.byteOffset, c.data.length), name = c.name;
       return { data, path: name, dev: st.dev, inode: Number(st.ino),
         readable: f.readable, writable: f.writable, isDirectory: false };
     } catch (e) { return hostErrno(e); }
   }
 }
+
+/** The bytes file mappings were made from, per open file (the mappings copy pages out of them, never into). */
+const mmapCopies = new WeakMap<OpenFile, { key: string; data: Uint8Array; name: string }>();
 
 export { O_RDWR, O_ACCMODE };

@@ -95,7 +95,7 @@ describe('native loader', () => {
     }
   });
 
-  it('rejects a dynamically linked program with ENOEXEC and a message', function () {
+  it('without a way to open its interpreter, a dynamically linked program is ENOEXEC with a message', function () {
     const dir = tempDir();
     try {
       const exe = buildFixture('auxv', dir, ['-O1']);

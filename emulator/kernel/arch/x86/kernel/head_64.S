@@ -30,6 +30,13 @@ SYM_CODE_START(start_kernel)
 	leaq	init_task_kbuf(%rip), %rax
 	movq	%rax, init_task+TASK_kbuf(%rip)
 
+	/*
+	 * The GDT, the table segment selectors index (Intel SDM vol. 3A, 3.4.5). 64-bit code ignores
+	 * nearly everything in it, but an i386 program's %gs selects a TLS descriptor here: its base
+	 * is where that program's thread-local storage starts (set_thread_area).
+	 */
+	lgdt	gdt_descr(%rip)
+
 	call	syscall_init			/* MSR_STAR, MSR_LSTAR, MSR_SYSCALL_MASK */
 	call	idt_setup			/* exceptions and int $0x80 */
 	jmp	run_init_process
@@ -82,6 +89,32 @@ SYM_DATA_END(per_cpu_area)
 SYM_DATA_START(cpu_tss_rw)
 	.zero	104
 SYM_DATA_END(cpu_tss_rw)
+
+/*
+ * The boot CPU's GDT (Linux's gdt_page, arch/x86/kernel/cpu/common.c), indexed by selector / 8.
+ * A descriptor packs base, limit and access bits into 8 bytes: 0x00cf9b000000ffff is base 0,
+ * limit 0xfffff pages (4 GiB), present, DPL 0, code, D = 1 (32-bit); 0x00af... has L = 1 (64-bit).
+ */
+	.balign	64
+SYM_DATA_START(gdt_page)
+	.quad	0				/*  0: the null descriptor */
+	.quad	0x00cf9b000000ffff		/*  1: __KERNEL32_CS (0x08) */
+	.quad	0x00af9b000000ffff		/*  2: __KERNEL_CS   (0x10), 64-bit */
+	.quad	0x00cf93000000ffff		/*  3: __KERNEL_DS   (0x18) */
+	.quad	0x00cffb000000ffff		/*  4: __USER32_CS   (0x23), DPL 3, 32-bit: i386 programs */
+	.quad	0x00cff3000000ffff		/*  5: __USER_DS     (0x2b), DPL 3 */
+	.quad	0x00affb000000ffff		/*  6: __USER_CS     (0x33), DPL 3, 64-bit */
+	.quad	0				/*  7 */
+	.quad	0, 0				/*  8-9: the TSS (unused: TSS.RSP0 is read from cpu_tss_rw) */
+	.quad	0, 0				/* 10-11: the LDT (none) */
+	.quad	0, 0, 0				/* 12-14: the running task's TLS descriptors (switch_to rewrites them) */
+	.quad	0				/* 15: the CPU number (vgetcpu) */
+SYM_DATA_END(gdt_page)
+
+/* The operand of lgdt: limit (size - 1), then base. */
+gdt_descr:
+	.word	GDT_ENTRIES * 8 - 1
+	.quad	gdt_page
 
 /* The first task's task_struct: the fields machine code reads (see abi.ts, TASK_*). */
 	.balign 64
