@@ -146,6 +146,7 @@ function special(name: SpecialName, i: number, v: bigint, ctx: ArgContext): stri
       return ctx.returned && retValue(ctx) === BigInt(-(errnoValue('EINTR') ?? 4)) ? timespecStr(ctx.exitMem, v, abi) : ptrStr(v, abi);
     case 'mremapNew': return uint(ev.args[3] ?? 0n) & 2 ? ptrStr(v, abi) : undefined;
     case 'cloneFlags': return cloneArgs(ctx);
+    case 'futexArgs': return futexArgs(ctx);
     case 'childTid': return ptrStr(v, abi);
     case 'offInOut': return offsetStr(ctx.entryMem, exitOk ? ctx.exitMem : undefined, v, abi);
     case 'loff': return offsetStr(ctx.entryMem, undefined, v, abi);
@@ -235,6 +236,34 @@ function ioctlArg(req: number, v: bigint, ctx: ArgContext): string | undefined {
 }
 
 /** clone's named fields: child_stack=, flags=..|SIGCHLD, parent_tid=, tls=, child_tidptr=. */
+/**
+ * futex's arguments as strace prints them: only those the operation uses.
+ *   WAIT: uaddr, op, val, timeout       WAKE: uaddr, op, val
+ *   WAIT_BITSET: uaddr, op, val, timeout, bitset       WAKE_BITSET: uaddr, op, val, bitset
+ *   REQUEUE: uaddr, op, val, val2, uaddr2              CMP_REQUEUE: the same, then val3
+ */
+function futexArgs(ctx: ArgContext): string {
+  const { ev, abi } = ctx;
+  const [uaddr, opv, val, timeout, uaddr2, val3] = ev.args;
+  const op = uint(opv ?? 0n), cmd = op & 0x7f;
+  let name = lookup(ENUMS.futexOp, cmd) ?? `${cmd}`;
+  if (op & 128) name += '_PRIVATE';
+  if (op & 256) name += '|FUTEX_CLOCK_REALTIME';
+  const bitset = (v: bigint | undefined): string => (uint(v ?? 0n) === 0xffffffff ? 'FUTEX_BITSET_MATCH_ANY' : hexStr(uint(v ?? 0n)));
+  const ts = (): string => (timeout ? timespecStr(ctx.entryMem, timeout, abi, abi === 'i386') : 'NULL');
+  const out = [ptrStr(uaddr ?? 0n, abi), name, `${uint(val ?? 0n)}`];
+  switch (cmd) {
+    case 0: out.push(ts()); break;
+    case 9: out.push(ts(), bitset(val3)); break;
+    case 10: out.push(bitset(val3)); break;
+    case 3: out.push(`${uint(timeout ?? 0n)}`, ptrStr(uaddr2 ?? 0n, abi)); break;
+    case 4: out.push(`${uint(timeout ?? 0n)}`, ptrStr(uaddr2 ?? 0n, abi), `${uint(val3 ?? 0n)}`); break;
+    case 1: break;
+    default: out.push(ptrStr(timeout ?? 0n, abi), ptrStr(uaddr2 ?? 0n, abi), hexStr(uint(val3 ?? 0n)));
+  }
+  return out.join(', ');
+}
+
 function cloneArgs(ctx: ArgContext): string {
   const { ev, abi } = ctx;
   const flags = uint(ev.args[0]);

@@ -28,7 +28,7 @@ export type Arg =
 
 export type SpecialName =
   | 'argv' | 'envp' | 'openMode' | 'fcntlArg' | 'ioctlArg' | 'waitStatus' | 'pipe' | 'timeOut' | 'archPrctlAddr'
-  | 'dirents' | 'remain' | 'mremapNew' | 'cloneFlags' | 'childTid' | 'wait4Pid'
+  | 'dirents' | 'remain' | 'mremapNew' | 'cloneFlags' | 'futexArgs' | 'childTid' | 'wait4Pid'
   | 'offInOut' | 'loff' | 'gidList' | 'prctlArgs' | 'llseekOffset' | 'llseekLow' | 'llseekResult'
   | NetSpecialName;
 
@@ -140,7 +140,7 @@ export const SIGNATURES: Record<string, Signature> = {
   pipe: sig_([sp('pipe', true)]),
   pipe2: sig_([sp('pipe', true), flags('pipe')]),
   clone: sig_([sp('cloneFlags')]), // the whole argument list comes from the clone rule
-  futex: sig_([ptr, en('futexOp', 'FUTEX'), int, ptr, ptr, int]),
+  futex: sig_([sp('futexArgs')]), // the whole argument list comes from the futex rule
   setpgid: sig_([int, int]),
   getpgid: sig_([int]),
   getsid: sig_([int]),
