@@ -11,6 +11,7 @@ import { Diagnostic } from './asm/ir';
 import { Machine, MachineEvents, RunResult } from './machine';
 import { NativeKernel, NodeHostIO, HostIO, HostFs, ExecError, checkElf } from './kernel/native';
 import { provideServices } from './kernel/services';
+import { interpreterOf } from './kernel/native/interp';
 import { Scheduler } from './kernel/sched';
 import { buildKernel } from './kernel/build';
 import { readElf } from './elf/reader';
@@ -98,6 +99,10 @@ export class LinuxSystem {
   static fromImage(exePath: string, bytes: Uint8Array, opts: SystemOptions): LinuxSystem {
     try {
       checkElf(bytes);
+      // A dynamically linked program needs its interpreter (ld.so) on this machine: say so now,
+      // as a shell would ("no such file"), rather than failing inside the first execve.
+      const interp = interpreterOf(readElf(bytes), bytes);
+      if (interp !== undefined && !fs.existsSync(interp)) throw new ProgramError(`${exePath}: its program interpreter ${interp} is missing (a dynamically linked program of another system?)`);
     } catch (e) {
       if (e instanceof ExecError) throw new ProgramError(`${exePath}: ${e.message}`);
       throw e;
