@@ -12,7 +12,7 @@
 // and the FPU state above the frame (fsave header, then the fxsave image at +112), which
 // sc.fpstate points at. pretcode is the sa_restorer glibc gives, else the vDSO's
 // __kernel_sigreturn / __kernel_rt_sigreturn. retcode holds the old `int $0x80` return sequence
-// that debuggers recognise; nothing jumps to it any more.
+// that debuggers recognise; the handler returns into it only when there is no vDSO either.
 
 import { Machine } from '../machine';
 import { PtRegsField, SELECTORS, TASK } from './abi';
@@ -51,9 +51,10 @@ export function isIa32(cs: bigint): boolean {
   return (Number(cs) & 0xfffc) === (SELECTORS.__USER32_CS & 0xfffc);
 }
 
-/** The vDSO's __kernel_sigreturn or __kernel_rt_sigreturn in the running task's process. */
-function vdsoSigreturn(m: Machine, rt: boolean): bigint {
+/** The vDSO's __kernel_sigreturn or __kernel_rt_sigreturn in the running task's process (undefined: no vDSO). */
+function vdsoSigreturn(m: Machine, rt: boolean): bigint | undefined {
   const base = m.space.readU64(m.currentTask + TASK.TASK_vdso);
+  if (base === 0n) return undefined;
   const off = buildVdso32(m.kernel.treeDir).symbols.get(rt ? '__kernel_rt_sigreturn' : '__kernel_sigreturn') ?? 0;
   return base + BigInt(off);
 }
@@ -104,9 +105,11 @@ export function setupFrameIa32(k: FrameKit, regs: number, sig: number, act: SigA
   b.setUint32(sc + SC.fpstate, Number(fp), true);
   b.setUint32(sc + SC.oldmask, Number(mask & 0xffffffffn), true);
   b.setUint32(sc + SC.cr2, Number(BigInt.asUintN(32, q.info.addr ?? 0n)), true);
-  b.setUint32(0, Number(act.flags & SA_RESTORER ? act.restorer & 0xffffffffn : vdsoSigreturn(m, rt) & 0xffffffffn), true);
-  b.setInt32(4, sig, true);
   const retcode = rt ? RT.retcode : FRAME.retcode;
+  // Without a restorer or a vDSO the handler returns into the frame's own retcode.
+  const pretcode = act.flags & SA_RESTORER ? act.restorer : vdsoSigreturn(m, rt) ?? frame + BigInt(retcode);
+  b.setUint32(0, Number(pretcode & 0xffffffffn), true);
+  b.setInt32(4, sig, true);
   if (rt) {
     // movl $__NR_rt_sigreturn, %eax; int $0x80
     b.setUint8(retcode, 0xb8); b.setUint32(retcode + 1, NR_RT_SIGRETURN, true); b.setUint16(retcode + 5, 0x80cd, true);

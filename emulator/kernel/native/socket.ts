@@ -26,7 +26,7 @@
 import * as fs from 'fs';
 import { WOULD_SLEEP } from '../abi';
 import { errnoValue } from '../../trace/errno';
-import { FileOps, O_CLOEXEC, O_NONBLOCK } from './fdtable';
+import { FileOps, OpenFile, O_CLOEXEC, O_NONBLOCK } from './fdtable';
 import { KStat, S_IFSOCK, makedev, synthStat } from './stat';
 import type { Vfs } from './vfs';
 import { Sleeper, WaitQueue } from './wait';
@@ -109,9 +109,38 @@ function sameAddr(a: SockAddr | undefined, b: SockAddr | undefined): boolean {
 
 const isLocal = (addr: number): boolean => addr >>> 24 === 127 || addr === 0;
 
+/**
+ * Open files on their way to another process (SCM_RIGHTS): each holds a reference until the
+ * receiver installs it as a descriptor, or the message is dropped.
+ */
+export interface InFlight {
+  files: OpenFile[];
+  /** How a host descriptor is closed if the last reference goes here. */
+  hostClose: (fd: number) => void;
+}
+
+/** Lets the files of a message go (it was dropped, or not all of them fitted). */
+export function dropFiles(x: InFlight | undefined, from = 0): void {
+  if (!x) return;
+  for (const f of x.files.slice(from)) f.release(x.hostClose);
+}
+
+/** One more reference to each file (MSG_PEEK delivers copies and keeps the originals queued). */
+function dupFiles(x: InFlight): InFlight {
+  for (const f of x.files) f.refs++;
+  return { files: [...x.files], hostClose: x.hostClose };
+}
+
+/** A stream's bytes as one send wrote them (Linux's sk_buff), with the files it carried. */
+interface Chunk {
+  data: Uint8Array;
+  fds?: InFlight;
+}
+
 interface Datagram {
   data: Uint8Array;
   from: SockAddr;
+  fds?: InFlight;
   /** read(2) ended inside this datagram (it cannot say whether its buffer ended): dropped by the next read. */
   readTo?: number;
 }
@@ -123,6 +152,8 @@ export interface Received {
   from?: SockAddr;
   /** MSG_TRUNC when a datagram did not fit, MSG_EOR at a seqpacket record's end. */
   flags: number;
+  /** Files that came with these bytes (SCM_RIGHTS). */
+  fds?: InFlight;
   /** With MSG_TRUNC asked: the datagram bytes beyond the buffer, which the call's result counts too. */
   extra: number;
 }
@@ -226,10 +257,12 @@ export class Socket implements FileOps {
   released = false;
   readonly ino: number;
   /** The stream bytes received and not read yet. */
-  private chunks: Uint8Array[] = [];
+  private chunks: Chunk[] = [];
   private size = 0;
   /** The datagrams (and seqpacket records) received and not read yet. */
   readonly dgrams: Datagram[] = [];
+  /** Files the send in progress carries (SCM_RIGHTS): they go with its first bytes. */
+  pendingFds: InFlight | undefined;
   /** A datagram being sent in several chunks (sendmsg of more than a page). */
   private pendingSend: Uint8Array[] = [];
   backlog = 0;
@@ -555,15 +588,18 @@ export class Socket implements FileOps {
       this.net.sleep(this.wait);
       return WOULD_SLEEP;
     }
-    p.chunks.push(data.slice());
+    p.chunks.push({ data: data.slice(), fds: this.pendingFds });
+    this.pendingFds = undefined;
     p.size += data.length;
     p.wake();
     return data.length;
   }
 
-  /** A send starts: chunks left from one a signal interrupted are not part of it. */
+  /** A send starts: chunks (and files) left from one a signal interrupted are not part of it. */
   dropPendingSend(): void {
     this.pendingSend = [];
+    dropFiles(this.pendingFds);
+    this.pendingFds = undefined;
   }
 
   /** Datagrams and seqpacket records: whole messages (several chunks make one). */
@@ -645,7 +681,8 @@ export class Socket implements FileOps {
       this.net.sleep(t.wait);
       return WOULD_SLEEP;
     }
-    t.dgrams.push({ data: msg.slice(), from: this.local ?? UNNAMED });
+    t.dgrams.push({ data: msg.slice(), from: this.local ?? UNNAMED, fds: this.pendingFds });
+    this.pendingFds = undefined;
     t.wake();
     return msg.length;
   }
@@ -664,10 +701,23 @@ export class Socket implements FileOps {
     const avail = this.size - skip;
     const waitAll = (flags & MSG_WAITALL) !== 0 && !peek;
     if (avail > 0 && !(waitAll && avail < len && !this.eof && !this.error && !nonblock)) {
-      const n = Math.min(len, avail);
+      let n = Math.min(len, avail);
+      // A read ends with the bytes that carried files (they are not run together with more).
+      let fds: InFlight | undefined;
+      let pos = 0;
+      for (const c of this.chunks) {
+        const end = pos + c.data.length;
+        if (end > skip && pos < skip + n && c.fds) {
+          n = Math.min(n, end - skip);
+          fds = peek ? dupFiles(c.fds) : c.fds;
+          if (!peek) c.fds = undefined;
+          break;
+        }
+        pos = end;
+      }
       const out = this.copyOut(skip, n, !peek);
       if (!peek) this.peer?.wake(); // a writer waiting for room
-      return { ret: n, bytes: out, flags: 0, extra: 0 };
+      return { ret: n, bytes: out, flags: 0, extra: 0, fds };
     }
     if (this.error) return -this.takeError();
     if (this.eof || len === 0) return { ret: 0, bytes: new Uint8Array(0), flags: 0, extra: 0 };
@@ -686,7 +736,7 @@ export class Socket implements FileOps {
   private copyOut(skip: number, n: number, consume: boolean): Uint8Array {
     const out = new Uint8Array(n);
     let got = 0, pos = 0;
-    for (const c of this.chunks) {
+    for (const { data: c } of this.chunks) {
       if (got >= n) break;
       const from = Math.max(0, skip - pos);
       if (from < c.length) {
@@ -700,7 +750,7 @@ export class Socket implements FileOps {
       let left = n;
       while (left > 0) {
         const c = this.chunks[0];
-        if (c.length <= left) { this.chunks.shift(); left -= c.length; } else { this.chunks[0] = c.subarray(left); left = 0; }
+        if (c.data.length <= left) { this.chunks.shift(); left -= c.data.length; } else { c.data = c.data.subarray(left); left = 0; }
       }
       this.size -= n;
     }

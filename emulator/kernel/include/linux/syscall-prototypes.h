@@ -542,6 +542,8 @@ asmlinkage long compat_sys_ftruncate(unsigned int fd, compat_off_t length);
 asmlinkage long compat_sys_ioctl(unsigned int fd, unsigned int cmd, compat_ulong_t arg);
 asmlinkage long compat_sys_fcntl64(unsigned int fd, unsigned int cmd, compat_ulong_t arg);
 asmlinkage long compat_sys_sendfile(int out_fd, int in_fd, compat_off_t __user *offset, compat_size_t count);
+asmlinkage long compat_sys_readv(compat_ulong_t fd, const struct compat_iovec __user *vec, compat_ulong_t vlen);
+asmlinkage long compat_sys_writev(compat_ulong_t fd, const struct compat_iovec __user *vec, compat_ulong_t vlen);
 asmlinkage long compat_sys_preadv(compat_ulong_t fd, const struct iovec __user *vec, compat_ulong_t vlen, u32 pos_low, u32 pos_high);
 asmlinkage long compat_sys_pwritev(compat_ulong_t fd, const struct iovec __user *vec, compat_ulong_t vlen, u32 pos_low, u32 pos_high);
 asmlinkage long compat_sys_preadv2(compat_ulong_t fd, const struct iovec __user *vec, compat_ulong_t vlen, u32 pos_low, u32 pos_high, rwf_t flags);
