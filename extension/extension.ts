@@ -2,6 +2,7 @@
 // Node process, and makes F5 on an open assembly file debug it without a launch.json. It talks
 // to the adapter only through DAP (scripts/check-layers.js keeps it so).
 
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 
@@ -13,6 +14,10 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugAdapterDescriptorFactory('trapdoor', new AdapterFactory(context)),
     vscode.debug.registerDebugConfigurationProvider('trapdoor', new ConfigurationProvider()),
   );
+  // TRAPDOOR_DAP_LOG=file records every DAP message between VS Code and the adapter, one JSON
+  // object a line: how the end-to-end test (scripts/e2e.sh) shows what VS Code really sent.
+  const log = process.env.TRAPDOOR_DAP_LOG;
+  if (log) context.subscriptions.push(vscode.debug.registerDebugAdapterTrackerFactory('trapdoor', new DapLogger(log)));
 }
 
 export function deactivate(): void {
@@ -27,6 +32,20 @@ class AdapterFactory implements vscode.DebugAdapterDescriptorFactory {
     const adapter = this.context.asAbsolutePath(path.join('dist', 'adapter.js'));
     // The extension host's executable is Electron (a Node with ELECTRON_RUN_AS_NODE) or Node itself.
     return new vscode.DebugAdapterExecutable(process.execPath, [adapter], { env: { ELECTRON_RUN_AS_NODE: '1' } });
+  }
+}
+
+class DapLogger implements vscode.DebugAdapterTrackerFactory {
+  constructor(private readonly file: string) {}
+
+  createDebugAdapterTracker(): vscode.DebugAdapterTracker {
+    const write = (dir: string, msg: unknown) => fs.appendFileSync(this.file, JSON.stringify({ t: Date.now(), dir, msg }) + '\n');
+    return {
+      onWillReceiveMessage: (m) => write('vscode->adapter', m),
+      onDidSendMessage: (m) => write('adapter->vscode', m),
+      onError: (e) => write('error', String(e)),
+      onExit: (code, signal) => write('exit', { code, signal }),
+    };
   }
 }
 

@@ -13,7 +13,7 @@ import { EventFd, EFD_CLOEXEC, EFD_NONBLOCK, EFD_SEMAPHORE } from './native/even
 import { OpenFile, O_NONBLOCK, O_PATH, O_RDWR } from './native/fdtable';
 import { POLLERR, POLLHUP, POLLIN_SET, POLLNVAL, POLLOUT_SET, POLLEX_SET, filePoll } from './native/poll';
 import {
-  MSG_DONTWAIT, MSG_NOSIGNAL, Net, SOCK_CLOEXEC, SOCK_NONBLOCK, SockAddr, Socket, encodeSockAddr,
+  AF_UNIX, InFlight, MSG_DONTWAIT, MSG_NOSIGNAL, Net, Received, SOCK_CLOEXEC, SOCK_NONBLOCK, SockAddr, Socket, dropFiles, encodeSockAddr,
 } from './native/socket';
 import { WaitQueue } from './native/wait';
 
@@ -25,10 +25,19 @@ export const KMSG = {
   sent: 24, // send out: bytes the socket has really taken in this call
   extra: 32, // receive out: datagram bytes beyond the buffer (MSG_TRUNC counts them)
   oflags: 40, // receive out: the msg_flags recvmsg reports (MSG_TRUNC, MSG_EOR)
+  control: 48, // kernel pointer to the control messages (KMSG.ctlbuf), or 0
+  controllen: 56, // send: their length; receive: the room the program gave
+  cused: 64, // receive out: the bytes of control messages written
   addr: 128, // struct sockaddr_storage (128 bytes)
+  ctlbuf: 256, // the control messages, up to the end of the page
 };
+/** struct cmsghdr { size_t cmsg_len; int cmsg_level, cmsg_type; } and its alignment. */
+const CMSG_HDR = 16;
+const cmsgAlign = (n: number): number => (n + 7) & ~7;
+const SOL_SOCKET = 1, SCM_RIGHTS = 1, SCM_CREDENTIALS = 2, SCM_MAX_FD = 253;
+const MSG_CTRUNC = 8, MSG_CMSG_CLOEXEC = 0x40000000;
 
-const EBADF = 9, ENOTSOCK = 88, EINVAL = 22, EPIPE = 32;
+const EBADF = 9, ENOTSOCK = 88, EINVAL = 22, EPIPE = 32, EINTR = 4, ERESTARTSYS = 512;
 const SIGPIPE = 13, SI_USER = 0;
 const SIGKILL_STOP = (1n << 8n) | (1n << 18n);
 const int = (v: number): number => Number(BigInt.asIntN(32, BigInt(v)));
@@ -49,6 +58,34 @@ export function provideNetServices(ctx: ServiceContext): void {
   // Sleeping on a socket's queue puts whichever task runs to sleep.
   const net = new Net((q) => sched.sleepOn(q));
   const polls = new WeakMap<KTask, PollWait>();
+  /** A blocking socket call that waits at most SO_RCVTIMEO/SO_SNDTIMEO: its deadline. */
+  const timeouts = new WeakMap<KTask, bigint>();
+
+  /**
+   * Runs a socket operation that may have to wait (`op(nonblock)`), honouring the socket's timeout:
+   * the task sleeps on the socket's queue and on a timer; when the timer has passed the operation
+   * is tried once more without waiting (-EAGAIN if still nothing). A signal during a timed wait
+   * gives EINTR, not a restart (sock_intr_errno).
+   */
+  const timed = (timeo: bigint | undefined, nonblock: boolean, op: (nonblock: boolean) => number): number => {
+    const t = ctx.cur();
+    const deadline = timeouts.get(t);
+    const now = k().task.monoNs();
+    const expired = timeo === 0n || (deadline !== undefined && now >= deadline);
+    const r = op(nonblock || expired);
+    if (r !== WOULD_SLEEP || timeo === undefined) {
+      if (deadline !== undefined) { timeouts.delete(t); sched.disarm(t); }
+      return sched.sleepOrRestart(r);
+    }
+    const d = deadline ?? now + timeo;
+    timeouts.set(t, d);
+    sched.sleepUntil(d);
+    const s = sched.sleepOrRestart(r);
+    if (s === WOULD_SLEEP) return s;
+    timeouts.delete(t);
+    sched.disarm(t);
+    return s === -ERESTARTSYS ? -EINTR : s;
+  };
 
   const rd = (addr: number, n: number): Uint8Array => mem.readBytes(addr, n);
   const u64 = (addr: number): number => Number(new DataView(rd(addr, 8).buffer).getBigInt64(0, true));
@@ -121,7 +158,8 @@ export function provideNetServices(ctx: ServiceContext): void {
   on('__sys_connect', (_m, [fd, kaddr, len]) => {
     const s = sockfd(fd);
     if (typeof s === 'number') return s;
-    return sched.sleepOrRestart(s.sock.connect(rd(kaddr, 128), int(len), (s.file.flags & O_NONBLOCK) !== 0, k().vfs));
+    const addr = rd(kaddr, 128);
+    return timed(s.sock.sndtimeo, (s.file.flags & O_NONBLOCK) !== 0, (nb) => s.sock.connect(addr, int(len), nb, k().vfs));
   });
 
   on('__sys_listen', (_m, [fd, backlog]) => {
@@ -133,8 +171,15 @@ export function provideNetServices(ctx: ServiceContext): void {
   on('do_accept', (_m, [fd, flags, kaddr]) => {
     const s = sockfd(fd);
     if (typeof s === 'number') return s;
-    const r = s.sock.accept((s.file.flags & O_NONBLOCK) !== 0);
-    if (typeof r === 'number') return sched.sleepOrRestart(r);
+    const box: { s?: Socket } = {};
+    const r0 = timed(s.sock.rcvtimeo, (s.file.flags & O_NONBLOCK) !== 0, (nb) => {
+      const a = s.sock.accept(nb);
+      if (typeof a === 'number') return a;
+      box.s = a;
+      return 0;
+    });
+    const r = box.s;
+    if (!r) return r0;
     const nfd = install(r, int(flags));
     if (nfd < 0) return nfd;
     const peer = r.getName(true);
@@ -170,11 +215,18 @@ export function provideNetServices(ctx: ServiceContext): void {
       if (typeof a === 'number') return a;
       dest = a;
     }
-    if (done === 0) s.sock.dropPendingSend(); // a new call (or one restarted after a signal)
+    if (done === 0) {
+      s.sock.dropPendingSend(); // a new call (or one restarted after a signal)
+      const fds = controlFiles(s.sock, kmsg);
+      if (typeof fds === 'number') return fds;
+      s.sock.pendingFds = fds;
+    }
     const nonblock = (s.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
-    const r = sched.sleepOrRestart(s.sock.send(rd(kdata, len), flags, dest, left, nonblock, k().vfs));
+    const data = rd(kdata, len);
+    const r = timed(s.sock.sndtimeo, nonblock, (nb) => s.sock.send(data, flags, dest, left, nb, k().vfs));
     if (r === -EPIPE && !(flags & MSG_NOSIGNAL) && s.sock.connected) sigpipe();
     if (r >= 0) putU64(kmsg + KMSG.sent, s.sock.records && left > 0 ? 0 : done + r);
+    else if (r !== WOULD_SLEEP) s.sock.dropPendingSend(); // the files stay with their owner
     return r;
   });
 
@@ -183,10 +235,21 @@ export function provideNetServices(ctx: ServiceContext): void {
     const s = sockfd(fd);
     if (typeof s === 'number') return s;
     const flags = int(u64(kmsg + KMSG.flags));
+    // Files came with the bytes already read in this call: the read ends there.
+    if (done > 0 && u64(kmsg + KMSG.cused) > 0) return 0;
     const nonblock = (s.file.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
-    const r = s.sock.recv(len, flags, done, left, nonblock);
-    if (typeof r === 'number') return sched.sleepOrRestart(r);
+    const box: { r?: Received } = {};
+    const w = timed(s.sock.rcvtimeo, nonblock, (nb) => {
+      const got = s.sock.recv(len, flags, done, left, nb);
+      if (typeof got === 'number') return got;
+      box.r = got;
+      return 0;
+    });
+    const r = box.r;
+    if (!r) return w;
     mem.writeBytes(kdata, r.bytes);
+    let oflags = r.flags | (flags & MSG_CMSG_CLOEXEC);
+    if (r.fds) oflags |= receiveFiles(r.fds, kmsg, (flags & MSG_CMSG_CLOEXEC) !== 0);
     if (done === 0) {
       // Who sent it: a datagram's sender, an AF_UNIX stream's other end; TCP tells nothing
       // (length 0), and neither does an unnamed AF_UNIX sender (unix_copy_addr).
@@ -196,9 +259,75 @@ export function provideNetServices(ctx: ServiceContext): void {
       putU64(kmsg + KMSG.namelen, a.length);
     }
     putU64(kmsg + KMSG.extra, r.extra);
-    putU64(kmsg + KMSG.oflags, r.flags);
+    putU64(kmsg + KMSG.oflags, oflags);
     return r.ret;
   });
+
+  /**
+   * The control messages of a sendmsg (Linux's __scm_send): SCM_RIGHTS passes open files (AF_UNIX
+   * only), SCM_CREDENTIALS is accepted; each held by a reference until delivered. -EINVAL for a
+   * malformed or unknown message, -EBADF for a descriptor that is not open.
+   */
+  const controlFiles = (sock: Socket, kmsg: number): InFlight | undefined | number => {
+    const len = u64(kmsg + KMSG.controllen);
+    const at = u64(kmsg + KMSG.control);
+    if (!at || len < CMSG_HDR) return undefined;
+    const b = rd(at, len);
+    const v = new DataView(b.buffer, b.byteOffset);
+    const fdt = k().vfs.fdt;
+    const files: OpenFile[] = [];
+    for (let off = 0; off + CMSG_HDR <= len;) {
+      const clen = Number(v.getBigUint64(off, true));
+      if (clen < CMSG_HDR || clen > len - off) return -EINVAL;
+      const level = v.getInt32(off + 8, true), type = v.getInt32(off + 12, true);
+      if (level === SOL_SOCKET) {
+        if (type === SCM_RIGHTS) {
+          if (sock.family !== AF_UNIX) return -EINVAL;
+          const n = Math.floor((clen - CMSG_HDR) / 4);
+          if (files.length + n > SCM_MAX_FD) return -EINVAL;
+          for (let i = 0; i < n; i++) {
+            const f = fdt.get(v.getInt32(off + CMSG_HDR + 4 * i, true));
+            if (!f) return -EBADF;
+            files.push(f);
+          }
+        } else if (type !== SCM_CREDENTIALS || sock.family !== AF_UNIX || clen !== CMSG_HDR + 12) return -EINVAL;
+      }
+      off += cmsgAlign(clen);
+    }
+    if (files.length === 0) return undefined;
+    for (const f of files) f.refs++;
+    return { files, hostClose: fdt.hostClose };
+  };
+
+  /**
+   * Files that arrived (Linux's scm_detach_fds): each becomes a new descriptor of this process,
+   * listed in an SCM_RIGHTS message in the kernel's control buffer, as many as the program's
+   * msg_control has room for (the rest are closed, and MSG_CTRUNC says so).
+   */
+  const receiveFiles = (fds: InFlight, kmsg: number, cloexec: boolean): number => {
+    const at = u64(kmsg + KMSG.control);
+    const room = at ? u64(kmsg + KMSG.controllen) - u64(kmsg + KMSG.cused) : 0;
+    const fit = room >= CMSG_HDR ? Math.min(fds.files.length, Math.floor((room - CMSG_HDR) / 4)) : 0;
+    const got: number[] = [];
+    for (const f of fds.files.slice(0, fit)) {
+      const fd = k().vfs.fdt.alloc(f, cloexec);
+      if (fd < 0) break;
+      got.push(fd);
+    }
+    dropFiles(fds); // the in-flight references (a descriptor now holds each one installed)
+    if (got.length === 0) return MSG_CTRUNC;
+    const clen = CMSG_HDR + 4 * got.length;
+    const b = new Uint8Array(clen);
+    const v = new DataView(b.buffer);
+    v.setBigUint64(0, BigInt(clen), true);
+    v.setInt32(8, SOL_SOCKET, true);
+    v.setInt32(12, SCM_RIGHTS, true);
+    got.forEach((fd, i) => v.setInt32(CMSG_HDR + 4 * i, fd, true));
+    const used = u64(kmsg + KMSG.cused);
+    mem.writeBytes(at + used, b);
+    putU64(kmsg + KMSG.cused, used + Math.min(cmsgAlign(clen), room));
+    return got.length < fds.files.length ? MSG_CTRUNC : 0;
+  };
 
   on('do_setsockopt', (_m, [fd, level, optname, kval, optlen]) => {
     const s = sockfd(fd);

@@ -4,6 +4,7 @@
 // differs between two real runs too is masked: ephemeral ports, the time a timeout had left,
 // socket inode numbers.
 
+import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -116,4 +117,25 @@ export function normalizeTrace(lines: string[]): string[] {
       .replace(/htons\((\d+)\)/g, (m, p) => (Number(p) >= 1024 ? 'htons(PORT)' : m))
       .replace(/left \{tv_sec=\d+, tv_(n|u)sec=\d+\}/g, 'left TIME')
       .replace(/socket:\[\d+\]/g, 'socket:[INO]'));
+}
+
+const expectedStdout = (name: string): string => fs.readFileSync(path.join(repoRoot, 'test', 'kernel', 'c', `${name}.stdout`), 'utf8');
+
+/**
+ * The emulated run of test/kernel/c/NAME.c against what Linux printed (NAME.stdout), and where
+ * strace is at hand against a native run: the same output, status and system calls.
+ */
+export function checkProgram(name: string): void {
+  const exe = buildC(name)!;
+  const emu = runEmulated(exe);
+  assert.strictEqual(emu.stdout, expectedStdout(name), `${name}: output differs from Linux's`);
+  assert.strictEqual(emu.status, 0, `${name}: exit status`);
+  if (!canCompareNatively()) {
+    console.log('      (trace not compared: needs strace and python3 on this machine)');
+    return;
+  }
+  const nat = runNativeC(exe);
+  assert.strictEqual(nat.stdout, emu.stdout, `${name}: native and emulated output differ`);
+  assert.strictEqual(nat.status, emu.status);
+  assert.deepStrictEqual(normalizeTrace(emu.lines), normalizeTrace(nat.lines), `${name}: the traces differ`);
 }

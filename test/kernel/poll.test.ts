@@ -4,8 +4,7 @@
 // counter, semaphore mode and EAGAIN; O_NONBLOCK EAGAIN on pipes and sockets.
 
 import * as assert from 'assert';
-import { buildC, cUnavailable, runEmulated } from '../helpers/cprog';
-import { checkProgram } from './net.test';
+import { buildC, checkProgram, cUnavailable, runEmulated } from '../helpers/cprog';
 
 describe('poll/select and eventfd: C programs on the emulated machine and on Linux', function () {
   this.timeout(120000);
@@ -26,6 +25,10 @@ describe('poll/select and eventfd: C programs on the emulated machine and on Lin
     // The calls in order: the 50 ms poll times out, the 5 s one ends with the child's write.
     const polls = run.calls.filter((c) => c.nr === 7 && c.args[2] !== 0n && c.args[2] !== 0xffffffffn);
     assert.deepStrictEqual(polls.map((c) => [Number(c.args[2]), Number(c.ret)]), [[50, 0], [5000, 1]]);
+  });
+
+  it('a signal with a handler interrupts recv, accept, ppoll, select and an eventfd read (EINTR); SO_RCVTIMEO', () => {
+    checkProgram('sock-intr');
   });
 
   it('eventfd counter semantics and O_NONBLOCK EAGAIN', () => {

@@ -36,6 +36,8 @@ export function filePoll(f: OpenFile): { mask: number; queues: WaitQueue[] } {
     return { mask, queues: [pipe.writeWait] };
   }
   const ops = f.ops;
-  if (ops instanceof Socket || ops instanceof EventFd) return { mask: ops.poll(), queues: [ops.wait] };
+  // A socket's writability changes when the other end reads: wait on its queue too.
+  if (ops instanceof Socket) return { mask: ops.poll(), queues: ops.peer ? [ops.wait, ops.peer.wait] : [ops.wait] };
+  if (ops instanceof EventFd) return { mask: ops.poll(), queues: [ops.wait] };
   return { mask: DEFAULT_POLLMASK, queues: [] };
 }

@@ -101,12 +101,6 @@ export function encodeSockAddr(a: SockAddr): Uint8Array {
   return b;
 }
 
-function sameAddr(a: SockAddr | undefined, b: SockAddr | undefined): boolean {
-  if (!a || !b) return false;
-  const x = encodeSockAddr(a), y = encodeSockAddr(b);
-  return x.length === y.length && x.every((c, i) => c === y[i]);
-}
-
 const isLocal = (addr: number): boolean => addr >>> 24 === 127 || addr === 0;
 
 /**
@@ -271,6 +265,9 @@ export class Socket implements FileOps {
   private readonly opts = new Map<string, number>();
   sndbuf: number;
   rcvbuf: number;
+  /** SO_RCVTIMEO, SO_SNDTIMEO in ns: how long a blocking receive (accept) or send (connect) waits; undefined: for ever. */
+  rcvtimeo: bigint | undefined;
+  sndtimeo: bigint | undefined;
 
   constructor(readonly net: Net, readonly family: number, readonly type: number, readonly protocol: number, public cred: Cred) {
     this.ino = net.ino();
@@ -526,7 +523,8 @@ export class Socket implements FileOps {
 
   /** accept(2): the next connection's socket, -EAGAIN, or WOULD_SLEEP. */
   accept(nonblock: boolean): Socket | number {
-    if (this.state !== 'listening' || !this.connected) return -EINVAL;
+    if (!this.connected) return -EOPNOTSUPP; // datagram sockets have no connections to accept
+    if (this.state !== 'listening') return -EINVAL;
     const s = this.acceptQueue.shift();
     if (!s) {
       if (nonblock) return -EAGAIN;
@@ -642,7 +640,8 @@ export class Socket implements FileOps {
         if (!dest && this.peerAddr) this.error = ECONNREFUSED;
         return msg.length;
       }
-      if (t.peerAddr && !sameAddr(t.peerAddr, this.local)) return msg.length;
+      // A connected receiver takes datagrams from its peer only (every address here is this machine's).
+      if (t.peerAddr && t.peerAddr.family === AF_INET && t.peerAddr.port !== (this.local as { port: number }).port) return msg.length;
       const queued = t.dgrams.reduce((n, d) => n + d.data.length, 0);
       if (queued + msg.length > t.rcvbuf) return msg.length; // a full receive buffer drops it
       const me = this.local as { port: number };
@@ -763,7 +762,7 @@ export class Socket implements FileOps {
     if (this.connected && this.state !== 'connected' && this.dgrams.length === 0) return -ENOTCONN;
     // read(2) stopped inside this datagram last time: the rest of it is lost, as a short buffer loses it.
     if (done === 0 && this.dgrams[0]?.readTo !== undefined) {
-      this.dgrams.shift();
+      dropFiles(this.dgrams.shift()!.fds);
       this.wake();
     }
     const head = this.dgrams[0];
@@ -790,7 +789,13 @@ export class Socket implements FileOps {
         this.wake(); // senders waiting for room in the queue
       }
     } else if (left === undefined) head.readTo = from + chunk.length;
-    return { ret: chunk.length, bytes: chunk, from: head.from, flags: outFlags, extra };
+    // The files come with the message's first bytes.
+    let fds: InFlight | undefined;
+    if (done === 0 && head.fds) {
+      fds = peek ? dupFiles(head.fds) : head.fds;
+      if (!peek) head.fds = undefined;
+    }
+    return { ret: chunk.length, bytes: chunk, from: head.from, flags: outFlags, extra, fds };
   }
 
   /** shutdown(2): no more receiving (SHUT_RD), sending (SHUT_WR), or both. */
@@ -806,9 +811,10 @@ export class Socket implements FileOps {
       return 0;
     }
     if (this.isUdp) {
+      // Marked either way (pollers see it); an unconnected socket also says ENOTCONN.
       this.shutdownMask |= mode;
       this.wake();
-      return 0;
+      return this.peerAddr ? 0 : -ENOTCONN;
     }
     this.shutdownMask |= mode;
     // AF_UNIX connections tell the other end both ways (unix_shutdown).
@@ -838,10 +844,15 @@ export class Socket implements FileOps {
           this.opts.set(this.optKey(level, name), v ? 0x10000 | (linger & 0xffff) : 0);
           return 0;
         }
-        case 20: case 21: case 66: case 67: { // SO_RCVTIMEO, SO_SNDTIMEO (old and new): checked, kept, not enforced
+        case 20: case 21: case 66: case 67: { // SO_RCVTIMEO, SO_SNDTIMEO (old and new): a struct timeval
           if (optlen < 16) return -EINVAL;
-          const usec = new DataView(val.buffer, val.byteOffset, 16).getBigInt64(8, true);
-          return usec < 0n || usec >= 1000000n ? -EDOM : 0;
+          const tv = new DataView(val.buffer, val.byteOffset, 16);
+          const sec = tv.getBigInt64(0, true), usec = tv.getBigInt64(8, true);
+          if (usec < 0n || usec >= 1000000n) return -EDOM;
+          // 0 waits for ever; a negative time does not wait at all (sock_set_timeout).
+          const ns = sec < 0n ? 0n : sec === 0n && usec === 0n ? undefined : sec * 1000000000n + usec * 1000n;
+          if (name === 20 || name === 66) this.rcvtimeo = ns; else this.sndtimeo = ns;
+          return 0;
         }
       }
       if (!SOL_SOCKET_SETTABLE.has(name)) return -ENOPROTOOPT;
@@ -894,7 +905,14 @@ export class Socket implements FileOps {
           d.setInt32(8, c ? c.gid : -1, true);
           return b;
         }
-        case 20: case 21: return new Uint8Array(16); // SO_RCVTIMEO, SO_SNDTIMEO: none
+        case 20: case 21: case 66: case 67: { // SO_RCVTIMEO, SO_SNDTIMEO
+          const ns = (name === 20 || name === 66 ? this.rcvtimeo : this.sndtimeo) ?? 0n;
+          const b = new Uint8Array(16);
+          const d = new DataView(b.buffer);
+          d.setBigInt64(0, ns / 1000000000n, true);
+          d.setBigInt64(8, (ns % 1000000000n) / 1000n, true);
+          return b;
+        }
       }
       if (!SOL_SOCKET_INTS.has(name)) return -ENOPROTOOPT;
       return int(this.opts.get(this.optKey(level, name)) ?? 0);
@@ -945,7 +963,9 @@ export class Socket implements FileOps {
 
   read(count: number, nonblock: boolean, done: number): { ret: number; bytes: Uint8Array } {
     const r = this.recv(count, 0, done, undefined, nonblock);
-    return typeof r === 'number' ? { ret: r, bytes: new Uint8Array(0) } : { ret: r.ret, bytes: r.bytes };
+    if (typeof r === 'number') return { ret: r, bytes: new Uint8Array(0) };
+    dropFiles(r.fds); // read(2) has nowhere to put files: they are closed
+    return { ret: r.ret, bytes: r.bytes };
   }
 
   write(bytes: Uint8Array, nonblock: boolean): number {
@@ -991,6 +1011,9 @@ export class Socket implements FileOps {
       }
       p.wake();
     }
+    for (const c of this.chunks) dropFiles(c.fds);
+    for (const d of this.dgrams) dropFiles(d.fds);
+    this.dropPendingSend();
     this.chunks = [];
     this.size = 0;
     this.dgrams.length = 0;

@@ -31,7 +31,13 @@
 	.set	KMSG_sent, 24			/* send: bytes the socket really took so far */
 	.set	KMSG_extra, 32			/* receive: datagram bytes beyond the buffer (MSG_TRUNC) */
 	.set	KMSG_oflags, 40			/* receive: the msg_flags recvmsg reports */
+	.set	KMSG_control, 48		/* kernel pointer to control messages (KMSG_ctlbuf), or 0 */
+	.set	KMSG_controllen, 56		/* send: their length; receive: the room for them */
+	.set	KMSG_cused, 64			/* receive: the bytes of control messages written */
 	.set	KMSG_addr, 128			/* struct sockaddr_storage */
+	.set	KMSG_ctlbuf, 256		/* control messages (SCM_RIGHTS ...), to the end of the page */
+	.set	KMSG_CTL_MAX, PATH_MAX - KMSG_ctlbuf
+	.set	ENOBUFS, 105
 
 	/* struct user_msghdr, as a program passes it to sendmsg and recvmsg */
 	.set	MSG_name, 0
@@ -169,7 +175,8 @@ SYM_FUNC_END(fetch_iovec)
 	.set	L_LEN, 64			/* bytes left in the current iovec */
 	.set	L_N, 72				/* this chunk */
 	.set	L_VEC, 80			/* a struct iovec (16 bytes) */
-	.set	L_SIZE, 96
+	.set	L_GOT, 96			/* what the socket gave in this chunk */
+	.set	L_SIZE, 104
 
 /*
  * The first pass over the iovecs (Linux's import_iovec): every length fits in a ssize_t
@@ -332,7 +339,7 @@ SYM_FUNC_START(sock_recvmsg_iter)
 	SLEEPING_SERVICE sock_recvmsg		/* sock_recvmsg(fd, kmsg, kdata, n, done, left) */
 	testq	%rax, %rax
 	js	.Lrecv_error
-	movq	%rax, L_VEC(%rsp)		/* bytes in the data page */
+	movq	%rax, L_GOT(%rsp)		/* bytes in the data page */
 	testq	%rax, %rax
 	jz	1f
 	movq	L_BASE(%rsp), %rdi		/* copy_to_user(base, kdata, got) */
@@ -341,7 +348,7 @@ SYM_FUNC_START(sock_recvmsg_iter)
 	call	copy_to_user
 	testq	%rax, %rax
 	jnz	.Lrecv_fault
-1:	movq	L_VEC(%rsp), %rax
+1:	movq	L_GOT(%rsp), %rax
 	addq	%rax, L_DONE(%rsp)
 	addq	%rax, L_BASE(%rsp)
 	subq	%rax, L_LEN(%rsp)
@@ -384,6 +391,9 @@ SYM_FUNC_START(kmsg_init)
 	movq	$0, KMSG_sent(%rcx)
 	movq	$0, KMSG_extra(%rcx)
 	movq	$0, KMSG_oflags(%rcx)
+	movq	$0, KMSG_control(%rcx)
+	movq	$0, KMSG_controllen(%rcx)
+	movq	$0, KMSG_cused(%rcx)
 	ret
 SYM_FUNC_END(kmsg_init)
 
@@ -837,7 +847,8 @@ SYM_FUNC_END(copy_msghdr_from_user)
 
 /*
  * long sendmsg(int fd, struct user_msghdr __user *msg, unsigned int flags): a message from
- * several buffers (msg_iov), to msg_name if given. Ancillary data (msg_control) is not passed on.
+ * several buffers (msg_iov), to msg_name if given, with control messages (msg_control: open
+ * files to pass with SCM_RIGHTS).
  */
 SYM_FUNC_START(sys_sendmsg)
 	pushq	%r12
@@ -870,11 +881,30 @@ SYM_FUNC_START(sys_sendmsg)
 	movq	%rax, KMSG_name(%rcx)
 	movslq	MSG_namelen(%rsp), %rax
 	movq	%rax, KMSG_namelen(%rcx)
-1:	movl	%r12d, %edi
+1:	movq	MSG_controllen(%rsp), %rdx	/* control messages (SCM_RIGHTS: descriptors to pass) */
+	testq	%rdx, %rdx
+	jz	2f
+	movq	$-ENOBUFS, %rax
+	cmpq	$KMSG_CTL_MAX, %rdx		/* more than the kernel's buffer for them */
+	ja	9f
+	LOAD_KMSG %rdi				/* copy_from_user(kctl, msg_control, msg_controllen) */
+	addq	$KMSG_ctlbuf, %rdi
+	movq	MSG_control(%rsp), %rsi
+	call	copy_from_user
+	testq	%rax, %rax
+	jnz	7f
+	LOAD_KMSG %rcx
+	leaq	KMSG_ctlbuf(%rcx), %rax
+	movq	%rax, KMSG_control(%rcx)
+	movq	MSG_controllen(%rsp), %rax
+	movq	%rax, KMSG_controllen(%rcx)
+2:	movl	%r12d, %edi
 	movq	MSG_iov(%rsp), %rsi
 	movq	MSG_iovlen(%rsp), %rdx
 	xorl	%ecx, %ecx			/* the iovecs are in user memory */
 	call	sock_sendmsg_iter
+	jmp	9f
+7:	movq	$-EFAULT, %rax
 9:	addq	$USER_MSGHDR_SIZE+8, %rsp
 	popq	%r14
 	popq	%r13
@@ -884,8 +914,8 @@ SYM_FUNC_END(sys_sendmsg)
 
 /*
  * long recvmsg(int fd, struct user_msghdr __user *msg, unsigned int flags): a message into
- * several buffers; the sender's address into msg_name, and msg_namelen, msg_flags and
- * msg_controllen (no ancillary data: 0) back into the program's msghdr.
+ * several buffers; the sender's address into msg_name, passed files as SCM_RIGHTS into
+ * msg_control, and msg_namelen, msg_flags and msg_controllen back into the program's msghdr.
  */
 SYM_FUNC_START(sys_recvmsg)
 	pushq	%rbx
@@ -909,7 +939,16 @@ SYM_FUNC_START(sys_recvmsg)
 	je	1f
 	leaq	KMSG_addr(%rcx), %rax		/* the sender's address comes back there */
 	movq	%rax, KMSG_name(%rcx)
-1:	movl	%r12d, %edi
+1:	cmpq	$0, MSG_control(%rsp)		/* room for control messages (passed descriptors) */
+	je	3f
+	leaq	KMSG_ctlbuf(%rcx), %rax
+	movq	%rax, KMSG_control(%rcx)
+	movq	MSG_controllen(%rsp), %rax
+	cmpq	$KMSG_CTL_MAX, %rax
+	jbe	4f
+	movl	$KMSG_CTL_MAX, %eax
+4:	movq	%rax, KMSG_controllen(%rcx)
+3:	movl	%r12d, %edi
 	movq	MSG_iov(%rsp), %rsi
 	movq	MSG_iovlen(%rsp), %rdx
 	xorl	%ecx, %ecx
@@ -936,8 +975,17 @@ SYM_FUNC_START(sys_recvmsg)
 	call	copy_to_user
 	testq	%rax, %rax
 	jnz	7f
-	movq	$0, MSG_controllen(%rsp)	/* msg->msg_controllen = 0: no ancillary data */
-	leaq	MSG_controllen(%r13), %rdi
+	LOAD_KMSG %rax				/* the control messages, to msg_control */
+	movq	KMSG_cused(%rax), %rdx
+	movq	%rdx, MSG_controllen(%rsp)
+	testq	%rdx, %rdx
+	jz	5f
+	movq	MSG_control(%rsp), %rdi
+	leaq	KMSG_ctlbuf(%rax), %rsi
+	call	copy_to_user
+	testq	%rax, %rax
+	jnz	7f
+5:	leaq	MSG_controllen(%r13), %rdi	/* msg->msg_controllen = the bytes used */
 	leaq	MSG_controllen(%rsp), %rsi
 	movl	$8, %edx
 	call	copy_to_user

@@ -44,6 +44,8 @@ int main(void) {
   printf("  revents %#x\n", f[0].revents);
   char buf[8];
   read(p[0], buf, sizeof buf);
+  int st;
+  wait(&st); /* before the next waits: a child's SIGCHLD restarts a traced process's select */
 
   fd_set r, w;
   FD_ZERO(&r);
@@ -59,8 +61,6 @@ int main(void) {
   tv.tv_usec = 30000;
   show("select 30 ms", select(p[0] + 1, &r, NULL, NULL, &tv));
   printf("  left %ld.%06ld\n", (long)tv.tv_sec, (long)tv.tv_usec);
-  int st;
-  wait(&st);
 
   struct timespec ts = {1, 0};
   f[0].events = POLLIN;
