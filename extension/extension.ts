@@ -59,7 +59,10 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     if (!config.type && !config.request && !config.name) {
       const doc = vscode.window.activeTextEditor?.document;
       if (doc && (ASM_LANGUAGES.includes(doc.languageId) || ASM_FILE.test(doc.fileName))) {
-        config = { type: 'trapdoor', request: 'launch', name: `Trapdoor: ${path.basename(doc.fileName)}`, program: doc.fileName, stopOnEntry: true };
+        // With a breakpoint set anywhere, F5 runs to it (as for C); with none, it stops at the first
+        // instruction so there is something to step through.
+        const stopOnEntry = !vscode.debug.breakpoints.some((b) => b.enabled);
+        config = { type: 'trapdoor', request: 'launch', name: `Trapdoor: ${path.basename(doc.fileName)}`, program: doc.fileName, stopOnEntry };
       }
     }
     if (!config.program) {

@@ -41,9 +41,23 @@ async function until(what, fn, arg, ms = 30000) {
   }
 }
 
-// What the Call Stack view shows: each row's text (session, thread with its state, frames).
-const callStack = () => [...document.querySelectorAll('.debug-call-stack .monaco-list-row')].map((r) => r.innerText.replace(/\s+/g, ' ').trim());
+// What the Call Stack view shows: its header's state ("Paused on breakpoint"; VS Code puts it there
+// when there is one session with one thread), then each row's text (session, thread, frames).
+const callStack = () => {
+  const header = [...document.querySelectorAll('.pane-header')].find((h) => /call stack/i.test(h.innerText));
+  const state = header?.querySelector('.call-stack-state-message')?.innerText.trim() ?? '';
+  const rows = [...document.querySelectorAll('.debug-call-stack .monaco-list-row')].map((r) => r.innerText.replace(/\s+/g, ' ').trim());
+  return [state, ...rows];
+};
 const activeTab = () => document.querySelector('.editor-group-container.active .tab.active')?.getAttribute('aria-label') ?? '';
+
+/** The Variables view filled in for the current stop (VS Code asks for scopes and variables a moment after it). */
+async function registersShown(what = 'the registers in the Variables view', re = /\brax\b/) {
+  return until(what, (src) => {
+    const text = (document.querySelector('.debug-variables')?.innerText ?? '').replace(/\s+/g, ' ');
+    return new RegExp(src).test(text) ? text : null;
+  }, re.source, 15000);
+}
 
 async function stoppedWhere() {
   return page.evaluate(callStack);
@@ -102,18 +116,16 @@ async function main() {
       const t = Date.now();
       await page.keyboard.press('F5');
       // stopOnEntry is true for F5 on a source: the first stop is the program's entry.
-      const first = await until('the first stop', () => {
-        const rows = [...document.querySelectorAll('.debug-call-stack .monaco-list-row')].map((r) => r.innerText);
-        return rows.some((r) => /Paused|PAUSED/.test(r)) ? rows.join(' | ') : null;
-      }, undefined, 60000);
+      const first = await until('the first stop', `(${callStack})().some((r) => /Paused/i.test(r)) && (${callStack})().join(' | ')`, undefined, 60000);
       timings.f5ToFirstStop = Date.now() - t;
       console.log(`  first stop: ${first.replace(/\s+/g, ' ')}`);
+      await registersShown();
       await snap('first-stop');
       if (/on entry/i.test(first)) {
         // Continue to the breakpoint.
         const t2 = Date.now();
         await page.keyboard.press('F5');
-        await until('the breakpoint stop', () => [...document.querySelectorAll('.debug-call-stack .monaco-list-row')].some((r) => /breakpoint/i.test(r.innerText)), undefined, 30000);
+        await until('the breakpoint stop', `(${callStack})().some((r) => /Paused on breakpoint/i.test(r))`, undefined, 30000);
         timings.continueToBreakpoint = Date.now() - t2;
       } else if (!/breakpoint/i.test(first)) {
         throw new Error(`first stop is neither on entry nor on the breakpoint: ${first}`);
@@ -131,6 +143,9 @@ async function main() {
       if (!marked) throw new Error('no current-line marker in the editor');
       const tab = await page.evaluate(activeTab);
       if (!tab.includes('hello.s')) throw new Error(`the editor shows ${tab}, not hello.s`);
+      // write(1, greeting, 13): %rax = 1 when the syscall is about to run.
+      const vars = await registersShown('rax = 1 (write) in the Variables view', /\brax = 0x0*1\b/);
+      console.log(`  variables: ${vars.slice(0, 120)}...`);
       await snap('stopped-at-syscall');
     });
 
@@ -139,13 +154,15 @@ async function main() {
       await page.keyboard.press('F11');
       await until('entry_64.S in the editor', () => (document.querySelector('.editor-group-container.active .tab.active')?.getAttribute('aria-label') ?? '').includes('entry_64.S'), undefined, 30000);
       timings.stepIntoKernel = Date.now() - t;
-      await until('the kernel frame', () => [...document.querySelectorAll('.debug-call-stack .monaco-list-row')].some((r) => /entry_SYSCALL_64/.test(r.innerText)));
+      await until('the kernel frame', `(${callStack})().some((r) => /entry_SYSCALL_64/.test(r))`);
       const rows = await stoppedWhere();
       console.log(`  call stack: ${rows.join(' | ')}`);
       const top = rows.findIndex((r) => /entry_SYSCALL_64/.test(r));
       const user = rows.findIndex((r) => /hello\.s/.test(r));
       if (user !== -1 && user < top) throw new Error('the user frame is above the kernel frame');
       await until('the current-line arrow in entry_64.S', () => document.querySelector('.editor-group-container.active .codicon-debug-stackframe'));
+      // SYSCALL saved the user's return address in %rcx: the view must show this stop's registers.
+      await registersShown('rcx = the return address (SYSCALL saved it) in the Variables view', /\brcx = 0x0*[1-9a-f]/);
       await snap('entry_SYSCALL_64');
     });
 

@@ -65,6 +65,7 @@ cat > "$USER_DATA/User/settings.json" <<'EOF'
   "extensions.autoUpdate": false,
   "chat.disableAIFeatures": true,
   "workbench.secondarySideBar.defaultVisibility": "hidden",
+  "git.openRepositoryInParentFolders": "never",
   "debug.openDebug": "openOnSessionStart"
 }
 EOF

@@ -5,7 +5,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { assembleProgram } from '../../emulator/asm/index';
+import { assembleFileCached } from '../../emulator/asm/program-cache';
 import { Diagnostic } from '../../emulator/asm/ir';
 import { codeBits, decodeAt, InsnInfo } from '../../emulator/debug/disasm';
 import { EvalContext } from '../../emulator/debug/expr';
@@ -306,7 +306,7 @@ export class Runtime {
     const opts = { argv: [programPath, ...(o.args ?? [])], envp: Object.entries(env).map(([k, v]) => `${k}=${v}`), cwd, hostIO, kernel };
     let image: Uint8Array;
     if (LinuxSystem.isSource(programPath)) {
-      const r = assembleProgram([{ path: programPath }]);
+      const r = assembleFileCached(programPath);
       const errors = r.diagnostics.filter((d: Diagnostic) => d.severity === 'error');
       if (!r.image) throw new ProgramError(`${o.program}: assembly failed`, errors.length ? errors : r.diagnostics);
       image = r.image;

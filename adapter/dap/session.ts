@@ -442,11 +442,12 @@ export class TrapdoorSession extends LoggingDebugSession {
     this.sendEvent(new TerminatedEvent());
   }
 
-  protected disconnectRequest(response: DebugProtocol.DisconnectResponse): void {
+  protected disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
     this.rt?.terminate();
     this.terminal?.close();
     this.terminal = undefined;
-    this.sendResponse(response);
+    // Answers and then ends the adapter process (on stdio; a --port server keeps serving).
+    super.disconnectRequest(response, args);
   }
 
   // ----- state -----

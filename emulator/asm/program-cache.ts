@@ -25,6 +25,16 @@ function entryPath(key: string): string {
   return path.join(cacheDir(), 'programs', `${key}.json`);
 }
 
+/** Entries kept: the oldest (by last write) go first, so generated test programs never fill the disk. */
+export const MAX_ENTRIES = 256;
+
+function prune(dir: string): void {
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+  if (names.length <= MAX_ENTRIES + 32) return; // some slack: ages are read only now and then
+  const aged = names.map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
+  for (const { f } of aged.slice(0, names.length - MAX_ENTRIES)) fs.rmSync(path.join(dir, f), { force: true });
+}
+
 /** Assembles `file` (like assembleProgram on it alone), through the cache when nothing has changed. */
 export function assembleFileCached(file: string, opts: { bits?: 32 | 64 } = {}): Pick<AssembleResult, 'image' | 'diagnostics'> {
   let text: string;
@@ -43,7 +53,10 @@ export function assembleFileCached(file: string, opts: { bits?: 32 | 64 } = {}):
       const now = files.read(r.p, r.from);
       return (now?.path ?? null) === r.path && (now ? sha(now.text) : null) === r.sha;
     });
-    if (same) return { image: new Uint8Array(Buffer.from(e.image, 'base64')), diagnostics: [] };
+    if (same) {
+      try { const now = new Date(); fs.utimesSync(entryPath(key), now, now); } catch { /* only its age */ }
+      return { image: new Uint8Array(Buffer.from(e.image, 'base64')), diagnostics: [] };
+    }
   } catch {
     // no entry, or a damaged one: assemble
   }
@@ -63,6 +76,7 @@ export function assembleFileCached(file: string, opts: { bits?: 32 | 64 } = {}):
       const tmp = `${entryPath(key)}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify({ image: Buffer.from(r.image).toString('base64'), reads } satisfies Entry));
       fs.renameSync(tmp, entryPath(key));
+      prune(dir);
     } catch {
       // A cache that cannot be written only costs time.
     }

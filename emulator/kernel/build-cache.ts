@@ -53,6 +53,24 @@ export function builderCodeHash(): string {
   return builderHash;
 }
 
+/**
+ * Entries kept in the cache folder (kernel images and vDSOs; each is a few hundred KiB): the least
+ * recently used go first, so a teacher editing the kernel all day never fills the disk.
+ */
+export const MAX_CACHE_ENTRIES = 24;
+
+function prune(dir: string): void {
+  const names = fs.readdirSync(dir).filter((f) => f.endsWith('.json'));
+  if (names.length <= MAX_CACHE_ENTRIES) return;
+  const aged = names.map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs })).sort((a, b) => a.t - b.t);
+  for (const { f } of aged.slice(0, names.length - MAX_CACHE_ENTRIES)) fs.rmSync(path.join(dir, f), { force: true });
+}
+
+/** A hit makes the entry young again (it is in use). */
+function touch(file: string): void {
+  try { const now = new Date(); fs.utimesSync(file, now, now); } catch { /* only its age */ }
+}
+
 export function cacheDir(): string {
   return process.env.TRAPDOOR_CACHE_DIR ?? path.join(os.tmpdir(), 'trapdoor-kernel-cache');
 }
@@ -69,7 +87,9 @@ const unbig = (_k: string, v: unknown): unknown => {
 
 export function loadCached(key: string): KernelImage | undefined {
   try {
-    const raw = JSON.parse(fs.readFileSync(path.join(cacheDir(), `${key}.json`), 'utf8'), unbig) as KernelImage & { symbols: [string, bigint][] };
+    const file = path.join(cacheDir(), `${key}.json`);
+    const raw = JSON.parse(fs.readFileSync(file, 'utf8'), unbig) as KernelImage & { symbols: [string, bigint][] };
+    touch(file);
     return { ...raw, symbols: new Map(raw.symbols) };
   } catch {
     return undefined;
@@ -79,7 +99,10 @@ export function loadCached(key: string): KernelImage | undefined {
 /** Any JSON-able value (with bigints and byte arrays) under `name` in the cache, or undefined. */
 export function loadCachedValue(name: string): unknown {
   try {
-    return JSON.parse(fs.readFileSync(path.join(cacheDir(), `${name}.json`), 'utf8'), unbig);
+    const file = path.join(cacheDir(), `${name}.json`);
+    const v: unknown = JSON.parse(fs.readFileSync(file, 'utf8'), unbig);
+    touch(file);
+    return v;
   } catch {
     return undefined;
   }
@@ -92,6 +115,7 @@ export function storeCachedValue(name: string, value: unknown): void {
     const tmp = path.join(dir, `${name}.${process.pid}.tmp`);
     fs.writeFileSync(tmp, JSON.stringify(value, big));
     fs.renameSync(tmp, path.join(dir, `${name}.json`));
+    prune(dir);
   } catch {
     // A cache that cannot be written only costs time.
   }
@@ -104,6 +128,7 @@ export function storeCached(key: string, image: KernelImage): void {
     const tmp = path.join(dir, `${key}.${process.pid}.tmp`);
     fs.writeFileSync(tmp, JSON.stringify({ ...image, symbols: [...image.symbols] }, big));
     fs.renameSync(tmp, path.join(dir, `${key}.json`)); // atomic: readers never see half a file
+    prune(dir);
   } catch {
     // A cache that cannot be written only costs time.
   }

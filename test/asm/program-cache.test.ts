@@ -59,3 +59,26 @@ describe('assembled-program cache', () => {
     assert.strictEqual(entries().length, 2);
   });
 });
+
+describe('assembled-program cache size', () => {
+  it('keeps at most MAX_ENTRIES (+ slack) programs, dropping the least recently used', () => {
+    const dir = tempDir('trapdoor-progcache-');
+    const saved = process.env.TRAPDOOR_CACHE_DIR;
+    process.env.TRAPDOOR_CACHE_DIR = path.join(dir, 'cache');
+    try {
+      const { MAX_ENTRIES } = require('../../emulator/asm/program-cache') as { MAX_ENTRIES: number };
+      const store = path.join(dir, 'cache', 'programs');
+      fs.mkdirSync(store, { recursive: true });
+      for (let i = 0; i < MAX_ENTRIES + 40; i++) fs.writeFileSync(path.join(store, `old${i}.json`), '{}');
+      const main = path.join(dir, 'p.s');
+      fs.writeFileSync(main, '  .globl _start\n_start:\n  ret\n');
+      assembleFileCached(main);
+      const left = fs.readdirSync(store).filter((f) => f.endsWith('.json'));
+      assert.ok(left.length <= MAX_ENTRIES, `${left.length} entries left`);
+      assert.ok(left.some((f) => !f.startsWith('old')), 'the new entry is kept');
+    } finally {
+      if (saved === undefined) delete process.env.TRAPDOOR_CACHE_DIR; else process.env.TRAPDOOR_CACHE_DIR = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
