@@ -11,7 +11,7 @@ import { checkKernelTree, kernelErrorText } from '../dap/kernel-tree';
 
 export const RUN_USAGE = `usage: trapdoor run [options] PROGRAM [ARGS...] [-- ARGS...]
 
-PROGRAM is an assembly source (.s .S .asm .nasm) or an x86-64 ELF executable (static, or
+PROGRAM is an assembly source (.s .S .asm .nasm) or an x86-64 or i386 ELF executable (static, or
 dynamically linked: the host's ld.so and libraries are read through the sandbox).
 Options may also follow PROGRAM; arguments for the program that start with - go after --.
   --strace        print every system call to stderr, as strace does
