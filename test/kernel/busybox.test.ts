@@ -19,11 +19,9 @@ const BUSYBOX = '/bin/busybox';
 interface BusyboxCase {
   args: string[];
   stdin?: string;
-  /** Kernel handlers the command needs that another part of the kernel brings (skipped without them). */
-  needs?: string[];
 }
 
-const sh = (script: string, stdin?: string, needs?: string[]): BusyboxCase => ({ args: ['sh', '-c', script], stdin, needs });
+const sh = (script: string, stdin?: string): BusyboxCase => ({ args: ['sh', '-c', script], stdin });
 
 const CASES: BusyboxCase[] = [
   // Single applets.
@@ -90,7 +88,7 @@ const CASES: BusyboxCase[] = [
   sh('/bin/echo dynamic; /usr/bin/env | sort; /bin/true && echo $?'),
   sh('exec 5<a.txt; readlink /proc/self/fd/5; ls -l /proc/self/fd/5 | grep -c a.txt; cat /proc/self/fd/5 | wc -l'),
   sh('wc -c < /proc/self/status > /dev/null && grep -c "^Name:" /proc/self/status'),
-  sh('read x; echo got $x', 'line1\nline2\n', ['sys_poll']),
+  sh('read x; echo got $x', 'line1\nline2\n'),
 ];
 
 const ENV = (home: string): Record<string, string> => ({ PATH: '/bin:/usr/bin', LC_ALL: 'C', HOME: home });
@@ -126,7 +124,6 @@ function runEmulated(c: BusyboxCase, dir: string): Outcome {
 }
 
 /** The kernel's handler symbols (what is implemented), from one boot. */
-let kernelSymbols: Map<string, bigint> | undefined;
 
 describe('busybox: the same output natively and on the emulated machine', function () {
   this.timeout(60000);
@@ -148,18 +145,6 @@ describe('busybox: the same output natively and on the emulated machine', functi
   for (const c of CASES) {
     it(c.args.map((a) => (/[\s|;&$<>*"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' '), function () {
       const dir = path.join(root, 'w');
-      if (c.needs) {
-        if (!kernelSymbols) {
-          const s = LinuxSystem.fromFile(BUSYBOX, { argv: [BUSYBOX, 'true'], envp: [], cwd: root, hostIO: new BufferHostIO() });
-          kernelSymbols = s.machine.kernel.symbols;
-          s.close();
-        }
-        const missing = c.needs.filter((n) => !kernelSymbols!.has(n));
-        if (missing.length) {
-          console.log(`      skipped: the kernel has no ${missing.join(', ')} yet`);
-          this.skip();
-        }
-      }
       const native = runNatively(c, dir);
       const emulated = runEmulated(c, dir);
       assert.deepStrictEqual(emulated, native);
