@@ -506,77 +506,11 @@ SYM_FUNC_END(sys_nanosleep_time32)
  * long sys_futex_time32(u32 __user *uaddr, int op, u32 val, struct old_timespec32 __user *utime,
  *                       u32 __user *uaddr2, u32 val3)
  * futex with a 32-bit timeout (glibc calls it when it has no timeout to give, futex_time64
- * otherwise). The same steps as sys_futex (futex.S): do_futex's kargs are the current *uaddr
- * (+0), the timeout as a struct __kernel_timespec (+8), whether there is one (+24), and utime's
- * raw value, which FUTEX_CMP_REQUEUE reads as a count (+32).
+ * otherwise): the same steps as sys_futex (futex.S), with an 8-byte timespec.
  */
-	.set	FUTEX_WAIT, 0
-	.set	FUTEX_CMP_REQUEUE, 4
-	.set	FUTEX_WAIT_BITSET, 9
-	.set	FUTEX_CMD_MASK, 0x7f
-
 SYM_FUNC_START(sys_futex_time32)
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movq	%rdi, %rbx			/* uaddr */
-	movl	%esi, %r12d			/* op */
-	movl	%edx, %r13d			/* val */
-	movq	%rcx, %r14			/* utime */
-	movq	%r8, %r15			/* uaddr2 */
-	movl	%r9d, %ebp			/* val3 */
-	LOAD_KBUF_DATA %rdi
-	movq	%r14, 32(%rdi)
-	movq	$0, 24(%rdi)
-	movl	%r12d, %eax
-	andl	$FUTEX_CMD_MASK, %eax
-	cmpl	$FUTEX_WAIT, %eax
-	je	1f
-	cmpl	$FUTEX_WAIT_BITSET, %eax
-	je	1f
-	cmpl	$FUTEX_CMP_REQUEUE, %eax
-	je	2f
-	jmp	3f
-1:	testq	%r14, %r14			/* a wait with a timeout: two 32-bit words ... */
-	jz	2f
-	LOAD_KBUF_DATA %rdi
-	addq	$8, %rdi
-	movq	%r14, %rsi
-	movl	$8, %edx
-	call	copy_from_user
-	testq	%rax, %rax
-	jnz	8f
-	LOAD_KBUF_DATA %rdi			/* ... widened to a struct __kernel_timespec */
-	addq	$8, %rdi
-	movl	$2, %esi
-	call	widen_words
-	LOAD_KBUF_DATA %rdi
-	movq	$1, 24(%rdi)
-2:	LOAD_KBUF_DATA %rdi			/* get_user(current, uaddr) */
-	movq	%rbx, %rsi
-	movl	$4, %edx
-	call	copy_from_user
-	testq	%rax, %rax
-	jnz	8f
-3:	movq	%rbx, %rdi
-	movl	%r12d, %esi
-	movl	%r13d, %edx
-	LOAD_KBUF_DATA %rcx
-	movq	%r15, %r8
-	movl	%ebp, %r9d
-	SLEEPING_SERVICE do_futex		/* do_futex(uaddr, op, val, kargs, uaddr2, val3) */
-	jmp	9f
-8:	movq	$-EFAULT, %rax
-9:	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	ret
+	movl	$8, %eax			/* struct old_timespec32: two 32-bit words */
+	jmp	do_sys_futex
 SYM_FUNC_END(sys_futex_time32)
 
 /*

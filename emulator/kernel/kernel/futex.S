@@ -24,12 +24,22 @@
  * ops pass a count there).
  */
 SYM_FUNC_START(sys_futex)
+	movl	$16, %eax			/* a struct __kernel_timespec: two 64-bit words */
+	jmp	do_sys_futex
+SYM_FUNC_END(sys_futex)
+
+/*
+ * The body of futex and of i386's futex_time32 (compat.S), which differ only in the timeout's
+ * size in %eax: 16 bytes, or 8 (two 32-bit words, widened here to a struct __kernel_timespec).
+ */
+SYM_FUNC_START(do_sys_futex)
 	pushq	%rbx
 	pushq	%rbp
 	pushq	%r12
 	pushq	%r13
 	pushq	%r14
 	pushq	%r15
+	pushq	%rax				/* the timeout's size, at (%rsp) */
 	movq	%rdi, %rbx			/* uaddr */
 	movl	%esi, %r12d			/* op */
 	movl	%edx, %r13d			/* val */
@@ -53,11 +63,17 @@ SYM_FUNC_START(sys_futex)
 	LOAD_KBUF_DATA %rdi
 	addq	$8, %rdi
 	movq	%r14, %rsi
-	movl	$16, %edx
+	movl	(%rsp), %edx
 	call	copy_from_user
 	testq	%rax, %rax
 	jnz	8f
-	LOAD_KBUF_DATA %rdi
+	cmpl	$16, (%rsp)
+	je	4f
+	LOAD_KBUF_DATA %rdi			/* an old_timespec32: widen its two words */
+	addq	$8, %rdi
+	movl	$2, %esi
+	call	widen_words
+4:	LOAD_KBUF_DATA %rdi
 	movq	$1, 24(%rdi)
 2:	LOAD_KBUF_DATA %rdi			/* get_user(current, uaddr): the value now */
 	movq	%rbx, %rsi
@@ -74,11 +90,12 @@ SYM_FUNC_START(sys_futex)
 	SLEEPING_SERVICE do_futex		/* do_futex(uaddr, op, val, kargs, uaddr2, val3) */
 	jmp	9f
 8:	movq	$-EFAULT, %rax
-9:	popq	%r15
+9:	addq	$8, %rsp
+	popq	%r15
 	popq	%r14
 	popq	%r13
 	popq	%r12
 	popq	%rbp
 	popq	%rbx
 	ret
-SYM_FUNC_END(sys_futex)
+SYM_FUNC_END(do_sys_futex)
