@@ -8,6 +8,7 @@
 #include "asm/asm-offsets.h"
 #include "linux/linkage.h"
 #include "linux/syscalls.h"
+#include "linux/uio.h"
 
 	.text
 
@@ -189,64 +190,8 @@ SYM_FUNC_START(sys_pwrite64)
 	ret
 SYM_FUNC_END(sys_pwrite64)
 
-/*
- * ssize_t writev(unsigned long fd, const struct iovec __user *vec, unsigned long vlen)
- * ssize_t readv(...): each struct iovec { void *iov_base; size_t iov_len; } in turn.
- */
-.macro VECTORED name, each
-SYM_FUNC_START(\name)
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movl	%edi, %r12d			/* fd */
-	movq	%rsi, %r13			/* the next struct iovec */
-	movq	%rdx, %r14			/* how many are left */
-	xorl	%r15d, %r15d			/* total */
-	cmpq	$1024, %r14			/* UIO_MAXIOV */
-	ja	8f
-1:	testq	%r14, %r14
-	jz	6f
-	subq	$16, %rsp			/* copy the iovec itself in */
-	movq	%rsp, %rdi
-	movq	%r13, %rsi
-	movl	$16, %edx
-	call	copy_from_user
-	testq	%rax, %rax
-	jnz	7f
-	movl	%r12d, %edi
-	movq	(%rsp), %rsi			/* iov_base */
-	movq	8(%rsp), %rdx			/* iov_len */
-	movq	%rdx, %rbx
-	addq	$16, %rsp
-	movq	$-1, %rcx
-	call	\each
-	testq	%rax, %rax
-	js	5f
-	addq	%rax, %r15
-	cmpq	%rbx, %rax
-	jne	6f				/* short: stop */
-	addq	$16, %r13
-	decq	%r14
-	jmp	1b
-5:	testq	%r15, %r15			/* an error: report it unless bytes moved */
-	jz	9f
-6:	movq	%r15, %rax
-	jmp	9f
-7:	addq	$16, %rsp
-	movq	$-EFAULT, %rax
-	jmp	9f
-8:	movq	$-EINVAL, %rax
-9:	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	ret
-SYM_FUNC_END(\name)
-.endm
 
+/* ssize_t writev / readv: the VECTORED macro is in linux/uio.h */
 	VECTORED sys_writev, vfs_write_user
 	VECTORED sys_readv, vfs_read_user
 

@@ -12,6 +12,7 @@
 #include "asm/asm-offsets.h"
 #include "linux/linkage.h"
 #include "linux/syscalls.h"
+#include "linux/uio.h"
 
 	.set	COMPAT_RLIM_INFINITY, 0xffffffff
 	.set	COMPAT_RLIM_OLD_INFINITY, 0x7fffffff
@@ -221,64 +222,11 @@ SYM_FUNC_END(compat_sys_fcntl64)
 /*
  * ssize_t compat_sys_writev(compat_ulong_t fd, const struct compat_iovec __user *vec,
  *                           compat_ulong_t vlen), and readv: struct compat_iovec is
- * { u32 iov_base; u32 iov_len; }, 8 bytes instead of 16.
+ * { u32 iov_base; u32 iov_len; }, 8 bytes instead of 16 (VECTORED, linux/uio.h, with w = 4).
  */
-.macro COMPAT_VECTORED name, each
-SYM_FUNC_START(\name)
-	pushq	%rbx
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-	movl	%edi, %r12d			/* fd */
-	movq	%rsi, %r13			/* the next struct compat_iovec */
-	movq	%rdx, %r14			/* how many are left */
-	xorl	%r15d, %r15d			/* total */
-	cmpq	$1024, %r14			/* UIO_MAXIOV */
-	ja	8f
-1:	testq	%r14, %r14
-	jz	6f
-	subq	$8, %rsp			/* copy the iovec itself in */
-	movq	%rsp, %rdi
-	movq	%r13, %rsi
-	movl	$8, %edx
-	call	copy_from_user
-	testq	%rax, %rax
-	jnz	7f
-	movl	%r12d, %edi
-	movl	(%rsp), %esi			/* iov_base */
-	movl	4(%rsp), %edx			/* iov_len */
-	movq	%rdx, %rbx
-	addq	$8, %rsp
-	movq	$-1, %rcx			/* at the file position */
-	call	\each
-	testq	%rax, %rax
-	js	5f
-	addq	%rax, %r15
-	cmpq	%rbx, %rax
-	jne	6f				/* short: stop */
-	addq	$8, %r13
-	decq	%r14
-	jmp	1b
-5:	testq	%r15, %r15			/* an error: report it unless bytes moved */
-	jz	9f
-6:	movq	%r15, %rax
-	jmp	9f
-7:	addq	$8, %rsp
-	movq	$-EFAULT, %rax
-	jmp	9f
-8:	movq	$-EINVAL, %rax
-9:	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbx
-	ret
-SYM_FUNC_END(\name)
-.endm
 
-	COMPAT_VECTORED compat_sys_writev, vfs_write_user
-	COMPAT_VECTORED compat_sys_readv, vfs_read_user
+	VECTORED compat_sys_writev, vfs_write_user, 4
+	VECTORED compat_sys_readv, vfs_read_user, 4
 
 /* long compat_sys_execve(filename, const compat_uptr_t __user *argv, envp): do_execve reads 32-bit vectors for an i386 caller */
 SYM_FUNC_START(compat_sys_execve)
