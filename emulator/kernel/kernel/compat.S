@@ -415,30 +415,8 @@ SYM_FUNC_END(sys_time32)
  *                                 struct old_timespec32 __user *rqtp, struct old_timespec32 __user *rmtp)
  */
 SYM_FUNC_START(sys_clock_nanosleep_time32)
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	movq	%rdi, %r13
-	movq	%rsi, %r14
-	LOAD_KBUF_DATA %rdi
-	movq	%rdx, %rsi
-	movl	$8, %edx
-	call	copy_from_user			/* the requested duration, 32-bit ... */
-	testq	%rax, %rax
-	jnz	8f
-	LOAD_KBUF_DATA %rdi
-	movl	$2, %esi
-	call	widen_words			/* ... as a struct __kernel_timespec */
-	movq	%r13, %rdi
-	movq	%r14, %rsi
-	LOAD_KBUF_DATA %rdx
-	SLEEPING_SERVICE hrtimer_nanosleep
-	jmp	9f
-8:	movq	$-EFAULT, %rax
-9:	popq	%r14
-	popq	%r13
-	popq	%r12
-	ret
+	movl	$8, %eax			/* struct old_timespec32 (do_sys_clock_nanosleep, time.S) */
+	jmp	do_sys_clock_nanosleep
 SYM_FUNC_END(sys_clock_nanosleep_time32)
 
 /* long sys_nanosleep_time32(struct old_timespec32 __user *rqtp, struct old_timespec32 __user *rmtp) */

@@ -59,18 +59,33 @@ SYM_FUNC_END(sys_time)
  *                      struct __kernel_timespec __user *rmtp)
  */
 SYM_FUNC_START(sys_clock_nanosleep)
+	movl	$16, %eax			/* a struct __kernel_timespec */
+	jmp	do_sys_clock_nanosleep
+SYM_FUNC_END(sys_clock_nanosleep)
+
+/*
+ * The body of clock_nanosleep and of i386's clock_nanosleep_time32 (compat.S): the request's
+ * size in %eax is 16, or 8 for an old_timespec32 (two 32-bit words, widened here).
+ */
+SYM_FUNC_START(do_sys_clock_nanosleep)
 	pushq	%r12
 	pushq	%r13
 	pushq	%r14
+	movl	%eax, %r12d			/* the timespec's size */
 	movq	%rdi, %r13
 	movq	%rsi, %r14
 	LOAD_KBUF_DATA %rdi
 	movq	%rdx, %rsi
-	movl	$16, %edx
+	movl	%r12d, %edx
 	call	copy_from_user			/* the requested duration */
 	testq	%rax, %rax
 	jnz	8f
-	movq	%r13, %rdi
+	cmpl	$16, %r12d
+	je	1f
+	LOAD_KBUF_DATA %rdi
+	movl	$2, %esi
+	call	widen_words			/* 32-bit: as a struct __kernel_timespec */
+1:	movq	%r13, %rdi
 	movq	%r14, %rsi
 	LOAD_KBUF_DATA %rdx
 	SLEEPING_SERVICE hrtimer_nanosleep	/* hrtimer_nanosleep(clock, flags, ktimespec): asleep until the deadline */
@@ -80,7 +95,7 @@ SYM_FUNC_START(sys_clock_nanosleep)
 	popq	%r13
 	popq	%r12
 	ret
-SYM_FUNC_END(sys_clock_nanosleep)
+SYM_FUNC_END(do_sys_clock_nanosleep)
 
 /* long nanosleep(struct __kernel_timespec __user *rqtp, struct __kernel_timespec __user *rmtp) */
 SYM_FUNC_START(sys_nanosleep)
