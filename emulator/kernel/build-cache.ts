@@ -31,10 +31,13 @@ export function cacheKey(treeDir: string, generated: string[]): string {
   const h = crypto.createHash('sha256');
   h.update(`format ${FORMAT}\n`);
   h.update(`${treeDir}\n`); // the image names its source files: another copy of the tree is another image
-  for (const f of [...filesUnder(treeDir), ...builderCode()]) {
-    h.update(f.startsWith(treeDir) ? path.relative(treeDir, f) : path.basename(f));
+  // The tree is read each time (a teacher may have just edited it); the builder's code, which
+  // cannot change while this process runs, is hashed once.
+  for (const f of filesUnder(treeDir)) {
+    h.update(path.relative(treeDir, f));
     h.update(fs.readFileSync(f));
   }
+  h.update(builderCodeHash());
   for (const g of generated) h.update(g);
   return h.digest('hex').slice(0, 32);
 }
